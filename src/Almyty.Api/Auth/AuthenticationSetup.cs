@@ -1,0 +1,81 @@
+using Almyty.Api.Http;
+using Almyty.Domain.Common;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Almyty.Api.Auth;
+
+internal static class AuthenticationSetup
+{
+    public static IServiceCollection AddAlmytyAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        services.AddSingleton<TokenIssuer>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((bearer, jwtOptions) => Configure(bearer, jwtOptions.Value));
+        services.AddAuthorization();
+        return services;
+    }
+
+    private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
+    {
+        bearer.MapInboundClaims = false;
+        bearer.IncludeErrorDetails = false;
+        bearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = jwt.Issuer,
+            ValidateAudience = true,
+            ValidAudience = jwt.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            NameClaimType = AlmytyClaims.Subject,
+            RoleClaimType = AlmytyClaims.Role,
+        };
+
+        if (jwt.UsesAuthority)
+        {
+            bearer.Authority = jwt.Authority;
+        }
+        else if (!string.IsNullOrEmpty(jwt.SigningKey))
+        {
+            bearer.TokenValidationParameters.ValidateIssuerSigningKey = true;
+            bearer.TokenValidationParameters.IssuerSigningKey = TokenIssuer.SigningKeyOf(jwt.SigningKey);
+            bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        }
+
+        bearer.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                // A token that names no organization cannot be scoped to one: it is not a token of ours.
+                var organization = context.Principal?.FindFirst(AlmytyClaims.OrganizationId)?.Value;
+                if (string.IsNullOrWhiteSpace(organization) || organization.Length > Domain.Providers.ProviderRules.OrganizationIdMaxLength)
+                {
+                    context.Fail("The token has no usable org_id claim.");
+                }
+
+                return Task.CompletedTask;
+            },
+            OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                var message = context.AuthenticateFailure switch
+                {
+                    null => "A bearer token is required (Authorization: Bearer <token>).",
+                    SecurityTokenExpiredException => "The bearer token has expired.",
+                    _ => "The bearer token is invalid.",
+                };
+                context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+                await ErrorResults.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message).ExecuteAsync(context.HttpContext);
+            },
+            OnForbidden = context =>
+                ErrorResults.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "Your role does not allow this operation.").ExecuteAsync(context.HttpContext),
+        };
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Almyty.Api.Auth;
+
+/// <summary>Mints HS256 tokens with the configured key: the `token` command and the tests use it.</summary>
+public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider timeProvider)
+{
+    public string Issue(string organizationId, string role, string? subject, TimeSpan lifetime)
+    {
+        var jwt = options.Value;
+        if (string.IsNullOrEmpty(jwt.SigningKey))
+        {
+            throw new InvalidOperationException("Auth__Jwt__SigningKey is not set; tokens can only be minted with the shared secret.");
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.Add(lifetime),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(AlmytyClaims.Subject, subject ?? $"cli:{organizationId}"),
+                new Claim(AlmytyClaims.OrganizationId, organizationId),
+                new Claim(AlmytyClaims.Role, role),
+                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+            ]),
+            SigningCredentials = new SigningCredentials(SigningKeyOf(jwt.SigningKey), SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+    }
+
+    internal static SymmetricSecurityKey SigningKeyOf(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey));
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Almyty.Api.Http;
+
+/// <summary>Reads whole-number query parameters so that <c>?page=abc</c> is a 400 naming <c>page</c>, not a bind failure.</summary>
+public static class QueryParameters
+{
+    public static bool TryReadInt(string name, string? raw, int fallback, out int value, out IResult? problem)
+    {
+        problem = null;
+        if (raw is null)
+        {
+            value = fallback;
+            return true;
+        }
+
+        if (int.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+        {
+            return true;
+        }
+
+        problem = ErrorResults.Validation(name, $"'{name}' must be a whole number.");
+        return false;
+    }
+
+    public static bool TryReadId(string raw, out Guid id, out IResult? problem)
+    {
+        problem = null;
+        if (Guid.TryParseExact(raw, "D", out id))
+        {
+            return true;
+        }
+
+        problem = ErrorResults.Validation("id", "'id' must be a UUID.");
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+using Almyty.Application.Common.Abstractions;
+using Almyty.Domain.Common;
+using Almyty.Domain.Providers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Almyty.Application.Providers.ListProviders;
+
+public sealed class ListProvidersQueryHandler(IAlmytyDbContext db) : IQueryHandler<ListProvidersQuery, Result<ProviderListResponse>>
+{
+    public async ValueTask<Result<ProviderListResponse>> Handle(ListProvidersQuery query, CancellationToken cancellationToken)
+    {
+        var providers = db.Providers.AsNoTracking();
+        if (ProviderKinds.TryParse(query.Provider, out var kind))
+        {
+            providers = providers.Where(p => p.Kind == kind);
+        }
+
+        if (ProviderStatuses.TryParse(query.Status, out var status))
+        {
+            providers = providers.Where(p => p.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var needle = LlmProvider.Normalize(query.Search);
+            providers = providers.Where(p => p.NormalizedName.Contains(needle));
+        }
+
+        var total = await providers.CountAsync(cancellationToken);
+        var page = await Sort(providers, query.SortBy, query.SortOrder == SortOrders.Descending)
+            .Skip((query.Page - 1) * query.Limit)
+            .Take(query.Limit)
+            .ToListAsync(cancellationToken);
+
+        var totalPages = (int)Math.Ceiling(total / (double)query.Limit);
+        return new ProviderListResponse(page.ConvertAll(p => p.ToResponse()), total, query.Page, query.Limit, totalPages);
+    }
+
+    /// <summary>Never-used providers sort last either way; the id breaks ties so pages never overlap.</summary>
+    private static IOrderedQueryable<LlmProvider> Sort(IQueryable<LlmProvider> providers, string sortBy, bool descending) => sortBy switch
+    {
+        ProviderSortFields.Name => descending
+            ? providers.OrderByDescending(p => p.NormalizedName).ThenByDescending(p => p.Id)
+            : providers.OrderBy(p => p.NormalizedName).ThenBy(p => p.Id),
+        ProviderSortFields.TotalCost => descending
+            ? providers.OrderByDescending(p => p.TotalCost).ThenByDescending(p => p.Id)
+            : providers.OrderBy(p => p.TotalCost).ThenBy(p => p.Id),
+        ProviderSortFields.LastUsedAt => descending
+            ? providers.OrderBy(p => p.LastUsedAt == null).ThenByDescending(p => p.LastUsedAt).ThenByDescending(p => p.Id)
+            : providers.OrderBy(p => p.LastUsedAt == null).ThenBy(p => p.LastUsedAt).ThenBy(p => p.Id),
+        _ => descending
+            ? providers.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            : providers.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
+    };
+}

@@ -1,0 +1,12 @@
+namespace Almyty.Domain.Common;
+
+public enum ErrorKind
+{
+    Validation,
+    NotFound,
+    Conflict,
+    PreconditionFailed,
+    Forbidden,
+    Unauthorized,
+    Upstream,
+}

@@ -1,0 +1,47 @@
+using Almyty.Application.Common.Abstractions;
+using Almyty.Infrastructure.Egress;
+using Almyty.Infrastructure.Persistence;
+using Almyty.Infrastructure.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Almyty.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "Almyty";
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddSingleton(TimeProvider.System);
+
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        services.AddDbContext<AlmytyDbContext>(options =>
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "ConnectionStrings__Almyty is not set: give the PostgreSQL connection string (e.g. Host=localhost;Port=5432;Database=almyty;Username=almyty;Password=...).");
+            }
+
+            PersistenceSetup.Configure(options, connectionString);
+        });
+        services.AddScoped<IAlmytyDbContext>(provider => provider.GetRequiredService<AlmytyDbContext>());
+
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+
+        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName));
+        services.AddSingleton<EgressPolicy>();
+        services.AddSingleton<IEgressPolicy>(provider => provider.GetRequiredService<EgressPolicy>());
+
+        services.AddHealthChecks().AddDbContextCheck<AlmytyDbContext>("postgresql", tags: [ReadyTag]);
+        return services;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using Almyty.Application.Common.Abstractions;
+using Almyty.Domain.Common;
+using Microsoft.Extensions.Options;
+
+namespace Almyty.Infrastructure.Egress;
+
+/// <summary>
+/// Refuses upstreams on internal networks unless an operator allows them. Checked twice: on the URL when a
+/// provider is saved, and on every resolved address when a connection is made.
+/// </summary>
+internal sealed class EgressPolicy : IEgressPolicy
+{
+    private static readonly string[] InternalSuffixes = [".localhost", ".local", ".internal", ".localdomain", ".intranet", ".lan", ".home.arpa"];
+    private static readonly string[] InternalNames = ["localhost", "metadata", "metadata.google.internal", "instance-data", "instance-data.ec2.internal"];
+
+    private readonly bool _allowPrivateNetworks;
+    private readonly List<string> _allowedHostNames = [];
+    private readonly List<string> _allowedHostSuffixes = [];
+    private readonly List<IPNetwork> _allowedNetworks = [];
+
+    public EgressPolicy(IOptions<EgressOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _allowPrivateNetworks = options.Value.AllowPrivateNetworks;
+        foreach (var entry in options.Value.AllowedHosts.Select(h => h.Trim()).Where(h => h.Length > 0))
+        {
+            if (IPNetwork.TryParse(entry, out var network))
+            {
+                _allowedNetworks.Add(network);
+            }
+            else if (IPAddress.TryParse(entry, out var address))
+            {
+                _allowedNetworks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
+            }
+            else if (entry.StartsWith("*.", StringComparison.Ordinal))
+            {
+                _allowedHostSuffixes.Add(entry[1..].ToUpperInvariant());
+            }
+            else
+            {
+                _allowedHostNames.Add(entry.ToUpperInvariant());
+            }
+        }
+    }
+
+    public Error? CheckBaseUrl(Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        var host = baseUrl.IdnHost.Trim('[', ']');
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return IsAddressAllowed(address, host) ? null : Blocked(host, AddressClassifier.Classify(address));
+        }
+
+        if (IsHostAllowedByName(host))
+        {
+            return null;
+        }
+
+        return IsInternalName(host)
+            ? EgressErrors.Blocked("baseUrl", $"'{host}' is an internal host name; the egress policy refuses it (an operator may allow it with Egress__AllowedHosts).")
+            : null;
+    }
+
+    /// <summary>The connect-time check of one resolved address of <paramref name="host"/>.</summary>
+    public bool IsAddressAllowed(IPAddress address, string host)
+    {
+        var addressClass = AddressClassifier.Classify(address);
+        if (addressClass == AddressClass.Metadata)
+        {
+            return false;
+        }
+
+        if (addressClass == AddressClass.Public)
+        {
+            return true;
+        }
+
+        var comparable = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        if (_allowedNetworks.Exists(n => n.Contains(comparable)) || IsHostAllowedByName(host))
+        {
+            return true;
+        }
+
+        return _allowPrivateNetworks && addressClass is AddressClass.Loopback or AddressClass.Private or AddressClass.LinkLocal or AddressClass.CarrierGradeNat;
+    }
+
+    private bool IsHostAllowedByName(string host)
+    {
+        var upper = host.TrimEnd('.').ToUpperInvariant();
+        return _allowedHostNames.Contains(upper) || _allowedHostSuffixes.Exists(upper.EndsWith);
+    }
+
+    private static bool IsInternalName(string host)
+    {
+        var lower = host.TrimEnd('.').ToLowerInvariant();
+        return !lower.Contains('.', StringComparison.Ordinal)
+            || InternalNames.Contains(lower)
+            || InternalSuffixes.Any(lower.EndsWith);
+    }
+
+    private static Error Blocked(string host, AddressClass addressClass) =>
+        EgressErrors.Blocked("baseUrl", $"'{host}' is a {Describe(addressClass)} address; the egress policy refuses it{(addressClass == AddressClass.Metadata ? "." : " (an operator may allow it with Egress__AllowedHosts or Egress__AllowPrivateNetworks).")}");
+
+    private static string Describe(AddressClass addressClass) => addressClass switch
+    {
+        AddressClass.Loopback => "loopback",
+        AddressClass.Private => "private-network",
+        AddressClass.LinkLocal => "link-local",
+        AddressClass.CarrierGradeNat => "carrier-grade NAT",
+        AddressClass.Multicast => "multicast",
+        AddressClass.Unspecified => "unspecified",
+        AddressClass.Metadata => "cloud metadata",
+        _ => "reserved",
+    };
+}
+
+internal static class EgressErrors
+{
+    public static Error Blocked(string field, string message) =>
+        new(ErrorCodes.EgressBlocked, message, ErrorKind.Validation) { Fields = [new FieldError(field, message)] };
+}

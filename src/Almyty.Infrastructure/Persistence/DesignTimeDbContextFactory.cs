@@ -1,0 +1,24 @@
+using Almyty.Application.Common.Abstractions;
+using Almyty.Application.Common.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Almyty.Infrastructure.Persistence;
+
+/// <summary>Lets `dotnet ef migrations add` build the model without starting the API.</summary>
+internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<AlmytyDbContext>
+{
+    public AlmytyDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<AlmytyDbContext>();
+        PersistenceSetup.Configure(options, "Host=localhost;Database=almyty_design");
+        return new AlmytyDbContext(options.Options, new NobodySignedIn());
+    }
+
+    private sealed class NobodySignedIn : ICurrentPrincipal
+    {
+        public string? UserId => null;
+        public string? OrganizationId => null;
+        public Role? Role => null;
+    }
+}
