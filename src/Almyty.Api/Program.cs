@@ -9,7 +9,8 @@ using Almyty.Infrastructure;
 using Almyty.Infrastructure.Persistence;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings ship beside the binary, so the commands behave the same from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var isCommand = CommandLine.IsCommand(args);
 
 builder.Services
@@ -32,6 +33,7 @@ app.UseStatusCodePages(async context =>
     {
         StatusCodes.Status404NotFound => (ErrorCodes.NotFound, "No such endpoint."),
         StatusCodes.Status405MethodNotAllowed => ("METHOD_NOT_ALLOWED", "This endpoint does not support that method."),
+        StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)."),
         _ => (ErrorCodes.Validation, "The request could not be handled."),
     };
     await ErrorResults.Problem(response.StatusCode, code, message).ExecuteAsync(context.HttpContext);

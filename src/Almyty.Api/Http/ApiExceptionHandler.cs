@@ -63,8 +63,10 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         {
             message = $"'{field}' appears more than once.";
         }
-        else if (exception.Path is null or "$" || exception.InnerException is not null && exception.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase))
+        else if (exception.GetType() != typeof(JsonException) || exception.Path is null or "$")
         {
+            // The reader's own exception type: the text is not JSON at all.
+            field = "body";
             message = "The request body is not valid JSON.";
         }
         else

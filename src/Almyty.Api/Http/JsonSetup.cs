@@ -18,5 +18,7 @@ public static class JsonSetup
         options.AllowTrailingCommas = false;
         options.MaxDepth = 32;
         options.Converters.Add(new OptionalJsonConverterFactory());
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.Converters.Add(new NormalizedDecimalConverter());
     }
 }

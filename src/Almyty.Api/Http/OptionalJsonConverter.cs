@@ -17,8 +17,17 @@ public sealed class OptionalJsonConverterFactory : JsonConverterFactory
     {
         public override bool HandleNull => true;
 
-        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.TokenType == JsonTokenType.Null ? default! : JsonSerializer.Deserialize<T>(ref reader, options)!);
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return new Optional<T>(default!);
+            }
+
+            // The inner converter is called directly, so a wrong type is reported at this member's path.
+            var converter = (JsonConverter<T>)options.GetConverter(typeof(T));
+            return new Optional<T>(converter.Read(ref reader, typeof(T), options)!);
+        }
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options)
         {

@@ -70,6 +70,7 @@ public sealed class LlmProvider
             return invariant;
         }
 
+        now = now.ToStoragePrecision();
         return new LlmProvider
         {
             Id = id,
@@ -129,7 +130,7 @@ public sealed class LlmProvider
             }
         }
 
-        UpdatedAt = now;
+        UpdatedAt = now.ToStoragePrecision();
         return this;
     }
 
