@@ -6,7 +6,10 @@ namespace Almyty.Application.Providers;
 [Mapper]
 public static partial class ProviderMapper
 {
-    public static ProviderResponse ToResponse(this LlmProvider provider)
+    /// <summary>A provider with no usage counted yet: a new one.</summary>
+    public static ProviderResponse ToResponse(this LlmProvider provider) => provider.ToResponse(usage: null);
+
+    public static ProviderResponse ToResponse(this LlmProvider provider, ProviderWithUsage? usage)
     {
         ArgumentNullException.ThrowIfNull(provider);
         return new ProviderResponse(
@@ -18,10 +21,10 @@ public static partial class ProviderMapper
             provider.Configuration.ToResponse(),
             provider.Status.ToWire(),
             provider.ApiKeyHint,
-            provider.TotalCost,
-            provider.TotalRequests,
-            provider.TotalTokens,
-            provider.LastUsedAt,
+            usage?.TotalCost ?? 0m,
+            usage?.TotalRequests ?? 0,
+            usage?.TotalTokens ?? 0,
+            usage?.LastUsedAt,
             provider.LastTestedAt,
             provider.LastError,
             provider.CreatedAt,

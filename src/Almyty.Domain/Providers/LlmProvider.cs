@@ -25,10 +25,6 @@ public sealed class LlmProvider
     public ProviderStatus Status { get; private set; }
     public EncryptedSecret ApiKey { get; private set; }
     public string ApiKeyHint { get; private set; }
-    public decimal TotalCost { get; private set; }
-    public long TotalRequests { get; private set; }
-    public long TotalTokens { get; private set; }
-    public DateTimeOffset? LastUsedAt { get; private set; }
     public DateTimeOffset? LastTestedAt { get; private set; }
     public string? LastError { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }

@@ -1,6 +1,7 @@
 using Almyty.Application.Common.Abstractions;
 using Almyty.Application.Common.Persistence;
 using Almyty.Domain.Providers;
+using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -10,6 +11,8 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
     : DbContext(options), IAlmytyDbContext
 {
     public DbSet<LlmProvider> Providers => Set<LlmProvider>();
+
+    public IQueryable<ProviderUsageCounter> UsageCounters => Set<ProviderUsageCounter>().AsNoTracking();
 
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
     internal string? CurrentOrganizationId => principal.OrganizationId;
@@ -32,5 +35,6 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
 
         // Tenancy lives here, not in each handler: a forgotten Where cannot leak another organization's rows.
         modelBuilder.Entity<LlmProvider>().HasQueryFilter(p => p.OrganizationId == CurrentOrganizationId);
+        modelBuilder.Entity<ProviderUsageCounter>().HasQueryFilter(c => c.OrganizationId == CurrentOrganizationId);
     }
 }

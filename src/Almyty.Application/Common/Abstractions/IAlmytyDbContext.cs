@@ -1,4 +1,5 @@
 using Almyty.Domain.Providers;
+using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Almyty.Application.Common.Abstractions;
@@ -7,6 +8,9 @@ namespace Almyty.Application.Common.Abstractions;
 public interface IAlmytyDbContext
 {
     DbSet<LlmProvider> Providers { get; }
+
+    /// <summary>Read-only here: the usage recorder adds to the shards atomically.</summary>
+    IQueryable<ProviderUsageCounter> UsageCounters { get; }
 
     /// <exception cref="Persistence.DuplicateKeyException">A unique index refused the change.</exception>
     /// <exception cref="DbUpdateConcurrencyException">A row changed since it was read.</exception>

@@ -10,7 +10,10 @@ public sealed class GetProviderQueryHandler(IAlmytyDbContext db) : IQueryHandler
 {
     public async ValueTask<Result<ProviderResponse>> Handle(GetProviderQuery query, CancellationToken cancellationToken)
     {
-        var provider = await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.Id, cancellationToken);
+        var provider = await db.Providers.AsNoTracking()
+            .Where(p => p.Id == query.Id)
+            .WithUsage(db.UsageCounters)
+            .FirstOrDefaultAsync(cancellationToken);
         return provider is null ? ProviderErrors.NotFound(query.Id) : provider.ToResponse();
     }
 }

@@ -28,7 +28,7 @@ public sealed class ListProvidersQueryHandler(IAlmytyDbContext db) : IQueryHandl
         }
 
         var total = await providers.CountAsync(cancellationToken);
-        var page = await Sort(providers, query.SortBy, query.SortOrder == SortOrders.Descending)
+        var page = await Sort(providers.WithUsage(db.UsageCounters), query.SortBy, query.SortOrder == SortOrders.Descending)
             .Skip((query.Page - 1) * query.Limit)
             .Take(query.Limit)
             .ToListAsync(cancellationToken);
@@ -38,19 +38,19 @@ public sealed class ListProvidersQueryHandler(IAlmytyDbContext db) : IQueryHandl
     }
 
     /// <summary>Never-used providers sort last either way; the id breaks ties so pages never overlap.</summary>
-    private static IOrderedQueryable<LlmProvider> Sort(IQueryable<LlmProvider> providers, string sortBy, bool descending) => sortBy switch
+    private static IOrderedQueryable<ProviderWithUsage> Sort(IQueryable<ProviderWithUsage> providers, string sortBy, bool descending) => sortBy switch
     {
         ProviderSortFields.Name => descending
-            ? providers.OrderByDescending(p => p.NormalizedName).ThenByDescending(p => p.Id)
-            : providers.OrderBy(p => p.NormalizedName).ThenBy(p => p.Id),
+            ? providers.OrderByDescending(p => p.Provider.NormalizedName).ThenByDescending(p => p.Provider.Id)
+            : providers.OrderBy(p => p.Provider.NormalizedName).ThenBy(p => p.Provider.Id),
         ProviderSortFields.TotalCost => descending
-            ? providers.OrderByDescending(p => p.TotalCost).ThenByDescending(p => p.Id)
-            : providers.OrderBy(p => p.TotalCost).ThenBy(p => p.Id),
+            ? providers.OrderByDescending(p => p.TotalCost).ThenByDescending(p => p.Provider.Id)
+            : providers.OrderBy(p => p.TotalCost).ThenBy(p => p.Provider.Id),
         ProviderSortFields.LastUsedAt => descending
-            ? providers.OrderBy(p => p.LastUsedAt == null).ThenByDescending(p => p.LastUsedAt).ThenByDescending(p => p.Id)
-            : providers.OrderBy(p => p.LastUsedAt == null).ThenBy(p => p.LastUsedAt).ThenBy(p => p.Id),
+            ? providers.OrderBy(p => p.LastUsedAt == null).ThenByDescending(p => p.LastUsedAt).ThenByDescending(p => p.Provider.Id)
+            : providers.OrderBy(p => p.LastUsedAt == null).ThenBy(p => p.LastUsedAt).ThenBy(p => p.Provider.Id),
         _ => descending
-            ? providers.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
-            : providers.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
+            ? providers.OrderByDescending(p => p.Provider.CreatedAt).ThenByDescending(p => p.Provider.Id)
+            : providers.OrderBy(p => p.Provider.CreatedAt).ThenBy(p => p.Provider.Id),
     };
 }

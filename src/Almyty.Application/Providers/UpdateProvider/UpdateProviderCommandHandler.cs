@@ -92,6 +92,6 @@ public sealed class UpdateProviderCommandHandler(
             return command.ExpectedVersions is null ? ProviderErrors.ModifiedConcurrently() : ProviderErrors.VersionMismatch();
         }
 
-        return provider.ToResponse();
+        return (await db.UsageCounters.WithUsageAsync(provider, cancellationToken)).ToResponse();
     }
 }

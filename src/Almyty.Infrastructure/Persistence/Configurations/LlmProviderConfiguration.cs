@@ -48,7 +48,6 @@ internal sealed class LlmProviderConfiguration : IEntityTypeConfiguration<LlmPro
         });
         builder.Property(p => p.ApiKeyHint).HasMaxLength(16).IsRequired();
 
-        builder.Property(p => p.TotalCost).HasPrecision(20, 10);
         builder.Property(p => p.LastError).HasMaxLength(ProviderRules.LastErrorMaxLength);
 
         builder.Property(p => p.Version).IsRowVersion();

@@ -25,10 +25,6 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                     configuration = table.Column<string>(type: "jsonb", nullable: false),
                     status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     api_key_hint = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    total_cost = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: false),
-                    total_requests = table.Column<long>(type: "bigint", nullable: false),
-                    total_tokens = table.Column<long>(type: "bigint", nullable: false),
-                    last_used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_tested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -40,6 +36,29 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_llm_providers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_usage_counters",
+                columns: table => new
+                {
+                    provider_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    shard = table.Column<short>(type: "smallint", nullable: false),
+                    organization_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    total_requests = table.Column<long>(type: "bigint", nullable: false),
+                    total_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    total_cost = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: false),
+                    last_used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_provider_usage_counters", x => new { x.provider_id, x.shard });
+                    table.ForeignKey(
+                        name: "fk_provider_usage_counters_llm_providers_provider_id",
+                        column: x => x.provider_id,
+                        principalTable: "llm_providers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -57,6 +76,9 @@ namespace Almyty.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "provider_usage_counters");
+
             migrationBuilder.DropTable(
                 name: "llm_providers");
         }

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Almyty.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AlmytyDbContext))]
-    [Migration("20261126161611_InitialCreate")]
+    [Migration("20261126162632_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -67,10 +67,6 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_tested_at");
 
-                    b.Property<DateTimeOffset?>("LastUsedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_used_at");
-
                     b.Property<string>("Model")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -99,19 +95,6 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
-
-                    b.Property<decimal>("TotalCost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
-                        .HasColumnName("total_cost");
-
-                    b.Property<long>("TotalRequests")
-                        .HasColumnType("bigint")
-                        .HasColumnName("total_requests");
-
-                    b.Property<long>("TotalTokens")
-                        .HasColumnType("bigint")
-                        .HasColumnName("total_tokens");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -150,6 +133,55 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_llm_providers_organization_id_normalized_name");
 
                     b.ToTable("llm_providers", (string)null);
+                });
+
+            modelBuilder.Entity("Almyty.Domain.Usage.ProviderUsageCounter", b =>
+                {
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("organization_id");
+
+                    b.Property<decimal>("TotalCost")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("total_cost");
+
+                    b.Property<long>("TotalRequests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_requests");
+
+                    b.Property<long>("TotalTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_tokens");
+
+                    b.HasKey("ProviderId", "Shard")
+                        .HasName("pk_provider_usage_counters");
+
+                    b.ToTable("provider_usage_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Almyty.Domain.Usage.ProviderUsageCounter", b =>
+                {
+                    b.HasOne("Almyty.Domain.Providers.LlmProvider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_usage_counters_llm_providers_provider_id");
                 });
 #pragma warning restore 612, 618
         }
