@@ -1,6 +1,7 @@
 using Almyty.Api;
 using Almyty.Api.Cli;
 using Almyty.Api.Endpoints;
+using Almyty.Api.Endpoints.Chat;
 using Almyty.Api.Endpoints.Providers;
 using Almyty.Api.Http;
 using Almyty.Application;
@@ -25,6 +26,7 @@ if (isCommand)
     return await CommandLine.RunAsync(app, args);
 }
 
+app.UseMiddleware<OverheadHeader>();
 app.UseExceptionHandler();
 app.UseStatusCodePages(async context =>
 {
@@ -50,6 +52,7 @@ if (app.Configuration.GetValue("Api:Docs:Enabled", true))
 
 app.MapHealthEndpoints();
 app.MapProviderEndpoints();
+app.MapChatEndpoints();
 
 if (app.Configuration.GetValue("Database:MigrateOnStart", true))
 {

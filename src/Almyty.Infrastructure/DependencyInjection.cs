@@ -1,4 +1,10 @@
+using Almyty.Application.Chat;
 using Almyty.Application.Common.Abstractions;
+using Almyty.Application.Gateways;
+using Almyty.Application.Usage;
+using Almyty.Infrastructure.Gateways;
+using Almyty.Infrastructure.Pricing;
+using Almyty.Infrastructure.Usage;
 using Almyty.Infrastructure.Egress;
 using Almyty.Infrastructure.Persistence;
 using Almyty.Infrastructure.Secrets;
@@ -40,6 +46,12 @@ public static class DependencyInjection
         services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName));
         services.AddSingleton<EgressPolicy>();
         services.AddSingleton<IEgressPolicy>(provider => provider.GetRequiredService<EgressPolicy>());
+
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.SectionName));
+        services.AddSingleton<IPriceCatalog, PriceCatalog>();
+        services.AddScoped<IUsageRecorder, UsageRecorder>();
+        services.AddGateways();
 
         services.AddHealthChecks().AddDbContextCheck<AlmytyDbContext>("postgresql", tags: [ReadyTag]);
         return services;

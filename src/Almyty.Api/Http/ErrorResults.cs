@@ -16,6 +16,9 @@ public static class ErrorResults
             ErrorKind.NotFound => StatusCodes.Status404NotFound,
             ErrorKind.Conflict => StatusCodes.Status409Conflict,
             ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+            ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
+            ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            ErrorKind.Timeout => StatusCodes.Status504GatewayTimeout,
             _ => StatusCodes.Status502BadGateway,
         };
     }
@@ -29,7 +32,21 @@ public static class ErrorResults
         };
     }
 
-    public static IResult ToResult(this Error error) => TypedResults.Json(ToEnvelope(error), statusCode: StatusCodeOf(error));
+    public static IResult ToResult(this Error error)
+    {
+        var result = TypedResults.Json(ToEnvelope(error), statusCode: StatusCodeOf(error));
+        return error.RetryAfter is { } retryAfter ? new WithRetryAfter(result, retryAfter) : result;
+    }
+
+    /// <summary>Passes a provider's Retry-After on to the caller, in whole seconds, rounded up.</summary>
+    private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     public static IResult Problem(int statusCode, string code, string message, IReadOnlyList<FieldError>? fields = null) =>
         TypedResults.Json(new ErrorEnvelope(message, code, statusCode) { Errors = fields }, statusCode: statusCode);

@@ -5,6 +5,9 @@ public sealed record Error(string Code, string Message, ErrorKind Kind)
 {
     public IReadOnlyList<FieldError> Fields { get; init; } = [];
 
+    /// <summary>When the caller may try again, for rate limits passed on from a provider.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static Error Validation(string field, string message) =>
         new(ErrorCodes.Validation, message, ErrorKind.Validation) { Fields = [new FieldError(field, message)] };
 

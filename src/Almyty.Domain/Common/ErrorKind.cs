@@ -9,4 +9,7 @@ public enum ErrorKind
     Forbidden,
     Unauthorized,
     Upstream,
+    RateLimited,
+    Timeout,
+    Unavailable,
 }

@@ -130,6 +130,20 @@ public sealed class LlmProvider
         return this;
     }
 
+    /// <summary>Keeps the verdict of a connection test; a provider a client disabled stays disabled.</summary>
+    public void RecordTest(bool succeeded, string? error, DateTimeOffset now)
+    {
+        LastTestedAt = now.ToStoragePrecision();
+        LastError = succeeded ? null : Truncate(error, ProviderRules.LastErrorMaxLength);
+        if (Status != ProviderStatus.Inactive)
+        {
+            Status = succeeded ? ProviderStatus.Active : ProviderStatus.Error;
+        }
+    }
+
+    private static string? Truncate(string? value, int maxLength) =>
+        value is null || value.Length <= maxLength ? value : value[..maxLength];
+
     /// <summary>Re-seals the API key under another encryption key; the secret itself does not change.</summary>
     public void ReplaceEncryptedApiKey(EncryptedSecret apiKey)
     {

@@ -1,5 +1,6 @@
 using Almyty.Application.Common.Abstractions;
 using Almyty.Application.Common.Persistence;
+using Almyty.Domain.Chat;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,15 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
 {
     public DbSet<LlmProvider> Providers => Set<LlmProvider>();
 
+    public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
+
+    public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
+
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
     public IQueryable<ProviderUsageCounter> UsageCounters => Set<ProviderUsageCounter>().AsNoTracking();
+
+    public void ClearChanges() => ChangeTracker.Clear();
 
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
     internal string? CurrentOrganizationId => principal.OrganizationId;
@@ -36,5 +45,8 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
         // Tenancy lives here, not in each handler: a forgotten Where cannot leak another organization's rows.
         modelBuilder.Entity<LlmProvider>().HasQueryFilter(p => p.OrganizationId == CurrentOrganizationId);
         modelBuilder.Entity<ProviderUsageCounter>().HasQueryFilter(c => c.OrganizationId == CurrentOrganizationId);
+        modelBuilder.Entity<ChatSession>().HasQueryFilter(s => s.OrganizationId == CurrentOrganizationId);
+        modelBuilder.Entity<ChatMessage>().HasQueryFilter(m => m.OrganizationId == CurrentOrganizationId);
+        modelBuilder.Entity<UsageRecord>().HasQueryFilter(u => u.OrganizationId == CurrentOrganizationId);
     }
 }

@@ -1,3 +1,4 @@
+using Almyty.Domain.Chat;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -9,10 +10,17 @@ public interface IAlmytyDbContext
 {
     DbSet<LlmProvider> Providers { get; }
 
+    DbSet<ChatSession> ChatSessions { get; }
+
+    DbSet<ChatMessage> ChatMessages { get; }
+
     /// <summary>Read-only here: the usage recorder adds to the shards atomically.</summary>
     IQueryable<ProviderUsageCounter> UsageCounters { get; }
 
     /// <exception cref="Persistence.DuplicateKeyException">A unique index refused the change.</exception>
     /// <exception cref="DbUpdateConcurrencyException">A row changed since it was read.</exception>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Forgets every tracked change, so a handler can reload and retry after a concurrency conflict.</summary>
+    void ClearChanges();
 }

@@ -1,0 +1,99 @@
+using Almyty.Api.Http;
+using Almyty.Application.Chat.SendChatMessage;
+using Almyty.Application.Providers.TestProvider;
+using Mediator;
+
+namespace Almyty.Api.Endpoints.Chat;
+
+/// <summary>The body of <c>POST /llm-providers/{id}/chat</c>. Per-call values win over the provider's configuration.</summary>
+public sealed record ChatRequest
+{
+    public string? Message { get; init; }
+    public Guid? SessionId { get; init; }
+    public string? Model { get; init; }
+    public string? SystemPrompt { get; init; }
+    public double? Temperature { get; init; }
+    public int? MaxTokens { get; init; }
+    public double? TopP { get; init; }
+    public IReadOnlyList<string>? Stop { get; init; }
+}
+
+/// <summary>Calls that reach the provider: the connection test and chat.</summary>
+public static class ChatEndpoints
+{
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Providers.ProviderEndpoints.Route)
+            .WithTags("Chat")
+            .RequireAuthorization()
+            .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status403Forbidden);
+
+        group.MapTestProvider();
+        group.MapSendChatMessage();
+        return app;
+    }
+
+    private static void MapTestProvider(this RouteGroupBuilder group) =>
+        group.MapPost("/{id}/test", async (string id, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (!QueryParameters.TryReadId(id, out var providerId, out var problem))
+                {
+                    return problem!;
+                }
+
+                var result = await mediator.Send(new TestProviderCommand(providerId), cancellationToken);
+                if (result.IsSuccess)
+                {
+                    OverheadHeader.RecordUpstream(context, result.Value.ResponseTime);
+                }
+
+                return result.ToOk();
+            })
+            .WithName("TestProvider")
+            .WithSummary("Test the connection")
+            .WithDescription("A real, minimal request with the stored key and default model. Always 200 once the provider is found; data.status says ok or error with a classified code.")
+            .Produces<SuccessEnvelope<TestProviderResponse>>()
+            .ProducesError(StatusCodes.Status400BadRequest)
+            .ProducesError(StatusCodes.Status404NotFound)
+            .ProducesError(StatusCodes.Status409Conflict);
+
+    private static void MapSendChatMessage(this RouteGroupBuilder group) =>
+        group.MapPost("/{id}/chat", async (string id, ChatRequest request, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
+            {
+                if (!QueryParameters.TryReadId(id, out var providerId, out var problem))
+                {
+                    return problem!;
+                }
+
+                var command = new SendChatMessageCommand(
+                    providerId,
+                    request.Message,
+                    request.SessionId,
+                    request.Model,
+                    request.SystemPrompt,
+                    request.Temperature,
+                    request.MaxTokens,
+                    request.TopP,
+                    request.Stop);
+                var result = await mediator.Send(command, cancellationToken);
+                if (result.IsSuccess)
+                {
+                    OverheadHeader.RecordUpstream(context, result.Value.ResponseTime);
+                }
+
+                return result.ToOk();
+            })
+            .WithName("SendChatMessage")
+            .WithSummary("Send a chat message")
+            .WithDescription("Without sessionId a one-off; with one, the session's history is replayed and the exchange stored. Upstream failures: 502 PROVIDER_AUTH_FAILED / PROVIDER_REJECTED / PROVIDER_INVALID_RESPONSE, 429 PROVIDER_RATE_LIMITED, 503 PROVIDER_UNAVAILABLE, 504 PROVIDER_TIMEOUT, 400 EGRESS_BLOCKED.")
+            .Accepts<ChatRequest>("application/json")
+            .Produces<SuccessEnvelope<ChatResponse>>()
+            .ProducesError(StatusCodes.Status400BadRequest)
+            .ProducesError(StatusCodes.Status404NotFound)
+            .ProducesError(StatusCodes.Status409Conflict)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
+            .ProducesError(StatusCodes.Status502BadGateway)
+            .ProducesError(StatusCodes.Status503ServiceUnavailable)
+            .ProducesError(StatusCodes.Status504GatewayTimeout);
+}

@@ -1,0 +1,57 @@
+using Almyty.Domain.Providers;
+
+namespace Almyty.Application.Gateways;
+
+/// <summary>Talks to an LLM provider in its own wire protocol; every failure comes back classified, never thrown.</summary>
+public interface ILlmGateway
+{
+    Task<ChatOutcome> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken);
+}
+
+public sealed record ChatTurn(string Role, string Content);
+
+/// <summary>One upstream call, with every parameter already resolved (per call, then provider, then platform default).</summary>
+public sealed record ChatCompletionRequest(
+    ProviderKind Kind,
+    Uri BaseUrl,
+    string ApiKey,
+    string Model,
+    string? SystemPrompt,
+    IReadOnlyList<ChatTurn> Messages,
+    double? Temperature,
+    int MaxTokens,
+    double? TopP,
+    IReadOnlyList<string>? Stop,
+    TimeSpan Timeout)
+{
+    /// <summary>Keeps the key out of logs and exception messages that print the record.</summary>
+    public override string ToString() => $"ChatCompletionRequest {{ Kind = {Kind}, BaseUrl = {BaseUrl}, Model = {Model}, Messages = {Messages.Count} }}";
+}
+
+/// <summary>What the provider answered. Token counts are null when the provider did not report them.</summary>
+public sealed record ChatCompletion(string Content, string Model, string FinishReason, int? InputTokens, int? OutputTokens, TimeSpan Elapsed);
+
+public enum UpstreamFailureKind
+{
+    AuthFailed,
+    ModelNotFound,
+    Rejected,
+    RateLimited,
+    Timeout,
+    ConnectionFailed,
+    CircuitOpen,
+    EgressBlocked,
+    ServerError,
+    InvalidResponse,
+}
+
+/// <param name="Elapsed">Time until the provider's answer; null when no answer came (timeout, connection failure, egress refusal).</param>
+/// <param name="Sent">Whether the request left the service (false for egress refusals and an open circuit).</param>
+public sealed record UpstreamFailure(UpstreamFailureKind Kind, string Message, int? UpstreamStatus, TimeSpan? RetryAfter, TimeSpan? Elapsed, bool Sent);
+
+public sealed record ChatOutcome(ChatCompletion? Completion, UpstreamFailure? Failure)
+{
+    public static ChatOutcome Success(ChatCompletion completion) => new(completion, null);
+
+    public static ChatOutcome Failed(UpstreamFailure failure) => new(null, failure);
+}

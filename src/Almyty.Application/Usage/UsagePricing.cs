@@ -1,0 +1,28 @@
+using Almyty.Application.Gateways;
+using Almyty.Domain.Providers;
+
+namespace Almyty.Application.Usage;
+
+public static class UsagePricing
+{
+    /// <summary>
+    /// Prices a call by the model the provider reports, falling back to the one requested; a provider's own
+    /// <c>inputCostPer1M</c>/<c>outputCostPer1M</c> win over the table. A side with no price costs 0 and the call is unpriced.
+    /// </summary>
+    public static (decimal Cost, bool Priced) Price(
+        IPriceCatalog catalog,
+        ProviderConfiguration configuration,
+        string? reportedModel,
+        string requestedModel,
+        int? inputTokens,
+        int? outputTokens)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var listed = (reportedModel is null ? null : catalog.Find(reportedModel)) ?? catalog.Find(requestedModel);
+        var inputPrice = configuration.InputCostPer1M ?? listed?.InputPer1M;
+        var outputPrice = configuration.OutputCostPer1M ?? listed?.OutputPer1M;
+        var cost = ((inputTokens ?? 0) * (inputPrice ?? 0m) / 1_000_000m) + ((outputTokens ?? 0) * (outputPrice ?? 0m) / 1_000_000m);
+        return (cost, inputPrice is not null && outputPrice is not null);
+    }
+}

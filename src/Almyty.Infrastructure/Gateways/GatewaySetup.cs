@@ -1,0 +1,117 @@
+using System.Net;
+using Almyty.Application.Gateways;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+
+namespace Almyty.Infrastructure.Gateways;
+
+internal static class GatewaySetup
+{
+    public static IServiceCollection AddGateways(this IServiceCollection services)
+    {
+        services.AddSingleton<EgressConnector>();
+        services.AddSingleton<UpstreamCaller>();
+        services.AddTransient<ILlmGateway, LlmGateway>();
+
+        services.AddHttpClient<OpenAiChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).AddUpstreamResilience("openai");
+        services.AddHttpClient<AnthropicChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).AddUpstreamResilience("anthropic");
+        return services;
+    }
+
+    private static void ConfigureClient(HttpClient client)
+    {
+        // The caller's own budget (the provider's timeoutSeconds) cancels the call; this is only the outer stop.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("Almyty/1.0");
+    }
+
+    /// <summary>No redirects, no proxy, and every connection made through the egress check.</summary>
+    private static SocketsHttpHandler CreateHandler(IServiceProvider services)
+    {
+        var connector = services.GetRequiredService<EgressConnector>();
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            ConnectCallback = connector.ConnectAsync,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        };
+    }
+
+    /// <summary>
+    /// One pipeline per client and upstream authority: retries with jittered exponential backoff (honouring a short
+    /// Retry-After), a circuit breaker, and an attempt timeout. A dead provider opens only its own circuit.
+    /// </summary>
+    private static void AddUpstreamResilience(this IHttpClientBuilder builder, string name) =>
+        builder.AddResilienceHandler($"{name}-upstream", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            pipeline
+                .AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxRetryAttempts,
+                    Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = true,
+                    ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, TimeSpan.FromSeconds(options.MaxRetryAfterSeconds))),
+                })
+                .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = options.CircuitFailureRatio,
+                    MinimumThroughput = options.CircuitMinimumThroughput,
+                    SamplingDuration = TimeSpan.FromSeconds(options.CircuitSamplingSeconds),
+                    BreakDuration = TimeSpan.FromSeconds(options.CircuitBreakSeconds),
+                    ShouldHandle = args => ValueTask.FromResult(IsUpstreamFault(args.Outcome)),
+                })
+                .AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
+        }).SelectPipelineByAuthority();
+
+    /// <summary>Worth another try: 408, a 429 whose wait is short, 5xx, a network error or an attempt timeout. Never an egress refusal.</summary>
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter)
+    {
+        if (outcome.Result is { } response)
+        {
+            var status = (int)response.StatusCode;
+            if (status == 429)
+            {
+                return response.Headers.RetryAfter?.Delta is not { } wait || wait <= maxRetryAfter;
+            }
+
+            return status is 408 or >= 500;
+        }
+
+        return outcome.Exception switch
+        {
+            HttpRequestException exception => !IsEgressRefusal(exception),
+            TimeoutRejectedException => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>What counts against a provider's circuit: its own failures, not rate limits or our egress policy.</summary>
+    internal static bool IsUpstreamFault(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result is { } response
+            ? (int)response.StatusCode is 408 or >= 500
+            : outcome.Exception is TimeoutRejectedException || (outcome.Exception is HttpRequestException exception && !IsEgressRefusal(exception));
+
+    private static bool IsEgressRefusal(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is EgressBlockedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

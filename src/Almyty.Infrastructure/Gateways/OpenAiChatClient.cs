@@ -1,0 +1,150 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Almyty.Application.Gateways;
+using Almyty.Domain.Chat;
+using Almyty.Domain.Providers;
+
+namespace Almyty.Infrastructure.Gateways;
+
+/// <summary>
+/// The OpenAI chat completions protocol (<c>POST {baseUrl}/chat/completions</c>), for OpenAI itself and for any
+/// compatible server. Reasoning models (o1, o3, ...) take <c>max_completion_tokens</c> and no sampling parameters;
+/// OpenAI gets <c>max_completion_tokens</c> (the current name), compatible servers the older, wider-known <c>max_tokens</c>.
+/// </summary>
+internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
+{
+    public async Task<ChatOutcome> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    {
+        var reasoning = IsReasoningModel(request.Model);
+        using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint(request.BaseUrl, "chat/completions"))
+        {
+            Content = WireJson.Content(writer => WriteBody(writer, request, reasoning)),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.ApiKey);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        var (success, failure) = await caller.SendAsync(http, message, request.ApiKey, ReadError, request.Timeout, cancellationToken);
+        if (failure is not null)
+        {
+            return ChatOutcome.Failed(failure);
+        }
+
+        using (success)
+        {
+            return Parse(success!.Body.RootElement, request, success.Elapsed);
+        }
+    }
+
+    /// <summary>o1, o3, o4-mini, gpt-5 and their snapshots: models that reason before answering.</summary>
+    internal static bool IsReasoningModel(string model)
+    {
+        var name = model.Contains('/', StringComparison.Ordinal) ? model[(model.LastIndexOf('/') + 1)..] : model;
+        return (name.Length >= 2 && name[0] is 'o' or 'O' && char.IsAsciiDigit(name[1]))
+            || name.StartsWith("gpt-5", StringComparison.OrdinalIgnoreCase);
+    }
+
+    internal static Uri Endpoint(Uri baseUrl, string path) => new(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + path);
+
+    private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request, bool reasoning)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("model", request.Model);
+        writer.WriteStartArray("messages");
+        if (request.SystemPrompt is not null)
+        {
+            WriteMessage(writer, ChatRoles.System, request.SystemPrompt);
+        }
+
+        foreach (var turn in request.Messages)
+        {
+            WriteMessage(writer, turn.Role, turn.Content);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber(reasoning || request.Kind == ProviderKind.OpenAi ? "max_completion_tokens" : "max_tokens", request.MaxTokens);
+        if (!reasoning)
+        {
+            if (request.Temperature is { } temperature)
+            {
+                writer.WriteNumber("temperature", temperature);
+            }
+
+            if (request.TopP is { } topP)
+            {
+                writer.WriteNumber("top_p", topP);
+            }
+        }
+
+        if (request.Stop is { Count: > 0 } stop)
+        {
+            writer.WriteStartArray("stop");
+            foreach (var sequence in stop)
+            {
+                writer.WriteStringValue(sequence);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, string role, string content)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", role);
+        writer.WriteString("content", content);
+        writer.WriteEndObject();
+    }
+
+    private static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
+    {
+        if (body.Array("choices") is not { } choices || choices.GetArrayLength() == 0 || choices[0].Object("message") is not { } message)
+        {
+            return ChatOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.InvalidResponse, "The answer has no choices[0].message.", 200, null, elapsed, Sent: true));
+        }
+
+        var usage = body.Object("usage");
+        return ChatOutcome.Success(new ChatCompletion(
+            ContentOf(message),
+            body.String("model") ?? request.Model,
+            choices[0].String("finish_reason") ?? "unknown",
+            usage?.Int("prompt_tokens"),
+            usage?.Int("completion_tokens"),
+            elapsed));
+    }
+
+    /// <summary>A string, or (from some compatible servers) an array of text parts; a refusal counts as the content.</summary>
+    private static string ContentOf(JsonElement message)
+    {
+        if (message.TryGetProperty("content", out var content))
+        {
+            if (content.ValueKind == JsonValueKind.String)
+            {
+                return content.GetString()!;
+            }
+
+            if (content.ValueKind == JsonValueKind.Array)
+            {
+                var text = new StringBuilder();
+                foreach (var part in content.EnumerateArray())
+                {
+                    text.Append(part.String("text"));
+                }
+
+                return text.ToString();
+            }
+        }
+
+        return message.String("refusal") ?? string.Empty;
+    }
+
+    private static (string? Message, bool ModelNotFound) ReadError(JsonElement body)
+    {
+        var error = body.Object("error");
+        var message = error?.String("message") ?? body.String("message") ?? body.String("error") ?? body.String("detail");
+        var code = error?.String("code") ?? error?.String("type");
+        return (message, code is "model_not_found" or "not_found_error");
+    }
+}

@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Almyty.Application.Gateways;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Almyty.Infrastructure.Gateways;
+
+/// <summary>A provider's error body, read into its message and whether it says the model does not exist.</summary>
+internal delegate (string? Message, bool ModelNotFound) UpstreamErrorReader(JsonElement body);
+
+internal sealed record UpstreamSuccess(JsonDocument Body, TimeSpan Elapsed) : IDisposable
+{
+    public void Dispose() => Body.Dispose();
+}
+
+/// <summary>
+/// Sends one request through a typed client's resilience pipeline within the caller's time budget, reads the answer
+/// within the size cap, and turns every way it can go wrong into a classified <see cref="UpstreamFailure"/>.
+/// </summary>
+internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, TimeProvider timeProvider, ILogger<UpstreamCaller> logger)
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public async Task<(UpstreamSuccess? Success, UpstreamFailure? Failure)> SendAsync(
+        HttpClient client,
+        HttpRequestMessage request,
+        string apiKey,
+        UpstreamErrorReader readError,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(timeout);
+        var started = timeProvider.GetTimestamp();
+        var host = request.RequestUri?.Authority ?? "?";
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, budget.Token);
+            var status = (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                var body = await ReadCappedAsync(response, options.Value.MaxResponseBytes, budget.Token);
+                if (body is null)
+                {
+                    return Fail(UpstreamFailureKind.InvalidResponse, $"The answer is larger than the limit of {options.Value.MaxResponseBytes} bytes.", status, null, Elapsed(started), host);
+                }
+
+                try
+                {
+                    return (new UpstreamSuccess(JsonDocument.Parse(body), Elapsed(started)), null);
+                }
+                catch (JsonException)
+                {
+                    return Fail(UpstreamFailureKind.InvalidResponse, "The answer is not valid JSON.", status, null, Elapsed(started), host);
+                }
+            }
+
+            var errorBody = await ReadCappedAsync(response, MaxErrorBodyBytes, budget.Token, truncate: true);
+            var (message, modelNotFound) = ParseError(errorBody, readError, status);
+            message = SecretRedactor.Redact(message, apiKey);
+            var elapsed = Elapsed(started);
+            return status switch
+            {
+                401 or 403 => Fail(UpstreamFailureKind.AuthFailed, message, status, null, elapsed, host),
+                404 => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
+                408 => Fail(UpstreamFailureKind.Timeout, message, status, null, elapsed, host),
+                429 => Fail(UpstreamFailureKind.RateLimited, message, status, RetryAfterOf(response), elapsed, host),
+                >= 500 => Fail(UpstreamFailureKind.ServerError, message, status, null, elapsed, host),
+                >= 300 and < 400 => Fail(UpstreamFailureKind.InvalidResponse, $"The provider answered with a redirect ({status}{LocationOf(response)}), which is not followed.", status, null, elapsed, host),
+                _ when modelNotFound => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
+                _ => Fail(UpstreamFailureKind.Rejected, message, status, null, elapsed, host),
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutRejectedException)
+        {
+            return Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host);
+        }
+        catch (BrokenCircuitException)
+        {
+            return Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, sent: false);
+        }
+        catch (HttpRequestException exception) when (FindInner<EgressBlockedException>(exception) is { } blocked)
+        {
+            return Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, sent: false);
+        }
+        catch (HttpRequestException exception)
+        {
+            return Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(exception, host), null, null, null, host);
+        }
+    }
+
+    private (UpstreamSuccess?, UpstreamFailure?) Fail(
+        UpstreamFailureKind kind,
+        string message,
+        int? status,
+        TimeSpan? retryAfter,
+        TimeSpan? elapsed,
+        string host,
+        bool sent = true)
+    {
+        LogUpstreamFailure(logger, host, kind, status);
+        return (null, new UpstreamFailure(kind, message, status, retryAfter, elapsed, sent));
+    }
+
+    private TimeSpan Elapsed(long started) => timeProvider.GetElapsedTime(started);
+
+    /// <summary>The body, or null when it is larger than the cap (or, with <paramref name="truncate"/>, its first bytes).</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, long cap, CancellationToken cancellationToken, bool truncate = false)
+    {
+        if (!truncate && response.Content.Headers.ContentLength > cap)
+        {
+            return null;
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > cap)
+                {
+                    if (!truncate)
+                    {
+                        return null;
+                    }
+
+                    buffer.Write(chunk, 0, (int)(cap - buffer.Length));
+                    break;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static (string Message, bool ModelNotFound) ParseError(byte[]? body, UpstreamErrorReader readError, int status)
+    {
+        if (body is { Length: > 0 })
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var (message, modelNotFound) = readError(document.RootElement);
+                if (!string.IsNullOrWhiteSpace(message))
+                {
+                    return (message, modelNotFound);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON (an HTML error page from a proxy, say): a short plain-text excerpt is still useful.
+                var text = Encoding.UTF8.GetString(body);
+                if (!text.TrimStart().StartsWith('<'))
+                {
+                    return ($"HTTP {status}: {text[..Math.Min(text.Length, 200)]}", false);
+                }
+            }
+        }
+
+        return ($"HTTP {status} {ReasonOf(status)}".TrimEnd(), false);
+    }
+
+    private static string ReasonOf(int status) =>
+        Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : string.Empty;
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return response.Headers.TryGetValues("retry-after-ms", out var values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds)
+            ? TimeSpan.FromMilliseconds(milliseconds)
+            : null;
+    }
+
+    private static string LocationOf(HttpResponseMessage response) =>
+        response.Headers.Location is { } location ? $" to {location.GetLeftPart(UriPartial.Path)}" : string.Empty;
+
+    private static string DescribeConnectionFailure(HttpRequestException exception, string host)
+    {
+        if (FindInner<SocketException>(exception) is { } socket)
+        {
+            return socket.SocketErrorCode switch
+            {
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => $"The host name {host} could not be resolved.",
+                SocketError.ConnectionRefused => $"{host} refused the connection.",
+                SocketError.TimedOut => $"Connecting to {host} timed out.",
+                _ => $"The connection to {host} failed ({socket.SocketErrorCode}).",
+            };
+        }
+
+        if (FindInner<System.Security.Authentication.AuthenticationException>(exception) is not null)
+        {
+            return $"The TLS handshake with {host} failed.";
+        }
+
+        return exception.HttpRequestError switch
+        {
+            HttpRequestError.ResponseEnded => $"{host} closed the connection before answering.",
+            HttpRequestError.InvalidResponse => $"{host} sent an answer that is not valid HTTP.",
+            _ => $"The connection to {host} failed.",
+        };
+    }
+
+    private static T? FindInner<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream call to {Host} failed: {Kind} (HTTP {Status})")]
+    private static partial void LogUpstreamFailure(ILogger logger, string host, UpstreamFailureKind kind, int? status);
+}
