@@ -8,6 +8,7 @@ using Almyty.Application;
 using Almyty.Domain.Common;
 using Almyty.Infrastructure;
 using Almyty.Infrastructure.Persistence;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 // Settings ship beside the binary, so the commands behave the same from any working directory.
@@ -19,48 +20,61 @@ builder.Services
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration);
 
-var app = builder.Build();
-
-if (isCommand)
+try
 {
-    return await CommandLine.RunAsync(app, args);
-}
+    var app = builder.Build();
 
-app.UseMiddleware<OverheadHeader>();
-app.UseExceptionHandler();
-app.UseStatusCodePages(async context =>
-{
-    var response = context.HttpContext.Response;
-    var (code, message) = response.StatusCode switch
+    if (isCommand)
     {
-        StatusCodes.Status404NotFound => (ErrorCodes.NotFound, "No such endpoint."),
-        StatusCodes.Status405MethodNotAllowed => ("METHOD_NOT_ALLOWED", "This endpoint does not support that method."),
-        StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)."),
-        _ => (ErrorCodes.Validation, "The request could not be handled."),
-    };
-    await ErrorResults.Problem(response.StatusCode, code, message).ExecuteAsync(context.HttpContext);
-});
-app.UseMiddleware<RequestBodyLimitMiddleware>();
-app.UseAuthentication();
-app.UseAuthorization();
+        return await CommandLine.RunAsync(app, args);
+    }
 
-if (app.Configuration.GetValue("Api:Docs:Enabled", true))
-{
-    app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-    app.MapScalarApiReference("/docs", options => options.WithTitle("Almyty API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+    app.UseMiddleware<OverheadHeader>();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages(async context =>
+    {
+        var response = context.HttpContext.Response;
+        var (code, message) = response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, "No such endpoint."),
+            StatusCodes.Status405MethodNotAllowed => ("METHOD_NOT_ALLOWED", "This endpoint does not support that method."),
+            StatusCodes.Status413PayloadTooLarge => (ErrorCodes.PayloadTooLarge, "The request body is too large."),
+            StatusCodes.Status400BadRequest => (ErrorCodes.Validation, "The request is malformed."),
+            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)."),
+            _ => (ErrorCodes.Validation, "The request could not be handled."),
+        };
+        await ErrorResults.Problem(response.StatusCode, code, message).ExecuteAsync(context.HttpContext);
+    });
+    app.UseMiddleware<RequestBodyLimitMiddleware>();
+    app.UseAuthentication();
+    app.UseAuthorization();
+
+    if (app.Configuration.GetValue("Api:Docs:Enabled", true))
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Almyty API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+    }
+
+    app.MapHealthEndpoints();
+    app.MapProviderEndpoints();
+    app.MapChatEndpoints();
+
+    // Settings are checked before anything touches the database, so a bad configuration changes nothing.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+    if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+    {
+        await DatabaseMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+    }
+
+    await app.RunAsync();
+    return 0;
 }
-
-app.MapHealthEndpoints();
-app.MapProviderEndpoints();
-app.MapChatEndpoints();
-
-if (app.Configuration.GetValue("Database:MigrateOnStart", true))
+catch (OptionsValidationException exception)
 {
-    await DatabaseMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+    // A missing or wrong setting is the operator's to fix: say which, without a stack trace.
+    await Console.Error.WriteLineAsync("Almyty cannot start; fix these settings:\n  - " + string.Join("\n  - ", exception.Failures));
+    return 1;
 }
-
-await app.RunAsync();
-return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

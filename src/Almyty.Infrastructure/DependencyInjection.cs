@@ -25,17 +25,15 @@ public static class DependencyInjection
 
         services.AddSingleton(TimeProvider.System);
 
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        services.AddDbContext<AlmytyDbContext>(options =>
-        {
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException(
-                    "ConnectionStrings__Almyty is not set: give the PostgreSQL connection string (e.g. Host=localhost;Port=5432;Database=almyty;Username=almyty;Password=...).");
-            }
-
-            PersistenceSetup.Configure(options, connectionString);
-        });
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.SectionName))
+            .Configure(options => options.ConnectionString = configuration.GetConnectionString(ConnectionStringName))
+            .Validate(
+                options => !string.IsNullOrWhiteSpace(options.ConnectionString),
+                "ConnectionStrings__Almyty is not set: give the PostgreSQL connection string (e.g. Host=localhost;Port=5432;Database=almyty;Username=almyty;Password=...).")
+            .ValidateOnStart();
+        services.AddDbContext<AlmytyDbContext>((provider, options) =>
+            PersistenceSetup.Configure(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty));
         services.AddScoped<IAlmytyDbContext>(provider => provider.GetRequiredService<AlmytyDbContext>());
 
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();

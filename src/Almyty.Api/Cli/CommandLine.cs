@@ -20,7 +20,8 @@ internal static class CommandLine
           rotate-secrets     re-encrypt every stored API key under Secrets__ActiveKeyId
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal);
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (args[0] is "--help" or "-h" || (!args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal)));
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {

@@ -8,7 +8,7 @@ public static class QueryParameters
     public static bool TryReadInt(string name, string? raw, int fallback, out int value, out IResult? problem)
     {
         problem = null;
-        if (raw is null)
+        if (string.IsNullOrEmpty(raw))
         {
             value = fallback;
             return true;

@@ -5,10 +5,10 @@ public sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>The most recent stored messages replayed to the provider.</summary>
+    /// <summary>The most recent turns replayed to the provider; a turn is one exchange, the user's message and the reply.</summary>
     public int HistoryMaxTurns { get; set; } = 50;
 
-    /// <summary>The most characters of stored messages replayed; the oldest whole messages go first.</summary>
+    /// <summary>The most characters of stored messages replayed; the oldest whole turns go first.</summary>
     public int HistoryMaxCharacters { get; set; } = 200_000;
 
     /// <summary>The time an upstream call may take, retries included, unless the provider sets <c>timeoutSeconds</c>.</summary>

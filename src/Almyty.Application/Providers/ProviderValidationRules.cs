@@ -89,7 +89,7 @@ public static class BaseUrls
     public static Uri Parse(string value) =>
         TryParse(value, out var url, out var problem) ? url! : throw new ArgumentException(problem, nameof(value));
 
-    /// <summary>An absolute http(s) URL without user-info or fragment; a trailing slash is dropped.</summary>
+    /// <summary>An absolute http(s) URL without user-info or fragment; a trailing slash on the path is dropped.</summary>
     public static bool TryParse(string value, out Uri? url, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -112,13 +112,10 @@ public static class BaseUrls
             return false;
         }
 
-        if (!string.IsNullOrEmpty(parsed.Query))
-        {
-            problem = "'baseUrl' must not contain a query string.";
-            return false;
-        }
-
-        url = new Uri(value.TrimEnd('/'), UriKind.Absolute);
+        // A query string (an api-version, say) is kept; the gateways insert their paths before it.
+        url = parsed.Query.Length == 0
+            ? new Uri(value.TrimEnd('/'), UriKind.Absolute)
+            : new UriBuilder(parsed) { Path = parsed.AbsolutePath.TrimEnd('/') }.Uri;
         problem = null;
         return true;
     }

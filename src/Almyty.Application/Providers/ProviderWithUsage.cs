@@ -5,13 +5,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Almyty.Application.Providers;
 
 /// <summary>A provider with its running totals summed from the usage shards, in one query.</summary>
-public sealed record ProviderWithUsage(
-    LlmProvider Provider,
-    long TotalRequests,
-    long TotalTokens,
-    decimal TotalCost,
-    DateTimeOffset? LastUsedAt)
+/// <remarks>Built with an object initializer, not a constructor, so EF Core can sort and page on its members.</remarks>
+public sealed record ProviderWithUsage
 {
+    public required LlmProvider Provider { get; init; }
+    public long TotalRequests { get; init; }
+    public long TotalTokens { get; init; }
+    public decimal TotalCost { get; init; }
+    public DateTimeOffset? LastUsedAt { get; init; }
+
     public ProviderResponse ToResponse() => Provider.ToResponse(this);
 }
 
@@ -26,14 +28,23 @@ public static class ProviderQueries
             .GroupBy(c => c.ProviderId)
             .Select(g => new { Requests = g.Sum(c => c.TotalRequests), Tokens = g.Sum(c => c.TotalTokens), Cost = g.Sum(c => c.TotalCost), LastUsedAt = g.Max(c => c.LastUsedAt) })
             .FirstOrDefaultAsync(cancellationToken);
-        return new ProviderWithUsage(provider, totals?.Requests ?? 0, totals?.Tokens ?? 0, totals?.Cost ?? 0m, totals?.LastUsedAt);
+        return new ProviderWithUsage
+        {
+            Provider = provider,
+            TotalRequests = totals?.Requests ?? 0,
+            TotalTokens = totals?.Tokens ?? 0,
+            TotalCost = totals?.Cost ?? 0m,
+            LastUsedAt = totals?.LastUsedAt,
+        };
     }
 
     public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers, IQueryable<ProviderUsageCounter> counters) =>
-        providers.Select(p => new ProviderWithUsage(
-            p,
-            counters.Where(c => c.ProviderId == p.Id).Sum(c => (long?)c.TotalRequests) ?? 0,
-            counters.Where(c => c.ProviderId == p.Id).Sum(c => (long?)c.TotalTokens) ?? 0,
-            counters.Where(c => c.ProviderId == p.Id).Sum(c => (decimal?)c.TotalCost) ?? 0m,
-            counters.Where(c => c.ProviderId == p.Id).Max(c => c.LastUsedAt)));
+        providers.Select(p => new ProviderWithUsage
+        {
+            Provider = p,
+            TotalRequests = counters.Where(c => c.ProviderId == p.Id).Sum(c => (long?)c.TotalRequests) ?? 0,
+            TotalTokens = counters.Where(c => c.ProviderId == p.Id).Sum(c => (long?)c.TotalTokens) ?? 0,
+            TotalCost = counters.Where(c => c.ProviderId == p.Id).Sum(c => (decimal?)c.TotalCost) ?? 0m,
+            LastUsedAt = counters.Where(c => c.ProviderId == p.Id).Max(c => c.LastUsedAt),
+        });
 }

@@ -53,8 +53,9 @@ internal sealed class EgressPolicy : IEgressPolicy
             return IsAddressAllowed(address, host) ? null : Blocked(host, AddressClassifier.Classify(address));
         }
 
-        if (IsHostAllowedByName(host))
+        if (IsHostAllowedByName(host) || _allowPrivateNetworks)
         {
+            // Allowed names are still resolved and checked at connect time; metadata addresses stay refused there.
             return null;
         }
 

@@ -44,7 +44,9 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
             || name.StartsWith("gpt-5", StringComparison.OrdinalIgnoreCase);
     }
 
-    internal static Uri Endpoint(Uri baseUrl, string path) => new(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + path);
+    /// <summary>The API root joined with a path; a query string on the root (an api-version, say) is kept.</summary>
+    internal static Uri Endpoint(Uri baseUrl, string path) =>
+        new UriBuilder(baseUrl) { Path = baseUrl.AbsolutePath.TrimEnd('/') + "/" + path }.Uri;
 
     private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request, bool reasoning)
     {

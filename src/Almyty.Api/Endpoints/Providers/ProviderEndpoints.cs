@@ -51,11 +51,11 @@ public static class ProviderEndpoints
                 var query = new ListProvidersQuery(
                     pageNumber,
                     pageSize,
-                    provider,
-                    status,
-                    search,
-                    sortBy ?? ProviderSortFields.CreatedAt,
-                    sortOrder ?? SortOrders.Descending);
+                    NullIfEmpty(provider),
+                    NullIfEmpty(status),
+                    NullIfEmpty(search),
+                    NullIfEmpty(sortBy) ?? ProviderSortFields.CreatedAt,
+                    NullIfEmpty(sortOrder) ?? SortOrders.Descending);
                 return (await mediator.Send(query, cancellationToken)).ToOk();
             })
             .WithName("ListProviders")
@@ -63,6 +63,9 @@ public static class ProviderEndpoints
             .WithDescription("Paged, filtered by provider kind and status, searched by name (ignoring case) and sorted by createdAt, name, totalCost or lastUsedAt.")
             .Produces<SuccessEnvelope<ProviderListResponse>>()
             .ProducesError(StatusCodes.Status400BadRequest);
+
+    /// <summary>The contract's own template sends empty values (<c>?provider=&amp;status=</c>): empty means "not given".</summary>
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static void MapCreateProvider(this RouteGroupBuilder group) =>
         group.MapPost("/", async (CreateProviderRequest request, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
@@ -131,8 +134,8 @@ public static class ProviderEndpoints
                     Model = request.Model,
                     BaseUrl = request.BaseUrl,
                     Status = request.Status,
-                    Configuration = request.Configuration.HasValue
-                        ? request.Configuration.Value?.ToPatch() ?? ProviderConfigurationRequest.RemoveAll()
+                    Configuration = request.HasConfiguration
+                        ? request.Configuration?.ToPatch() ?? ProviderConfigurationRequest.RemoveAll()
                         : null,
                     ExpectedVersions = EntityTags.ReadIfMatch(context.Request),
                 };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 
@@ -19,12 +20,30 @@ public sealed record CreateProviderRequest
 /// <summary>The body of <c>PATCH /llm-providers/{id}</c>: only the members present change; <c>configuration</c> merges key by key.</summary>
 public sealed record UpdateProviderRequest
 {
+    private readonly ProviderConfigurationRequest? _configuration;
+    private readonly bool _configurationPresent;
+
     public Optional<string?> Name { get; init; }
     public Optional<string?> Provider { get; init; }
     public Optional<string?> ApiKey { get; init; }
     public Optional<string?> Model { get; init; }
     public Optional<string?> BaseUrl { get; init; }
-    public Optional<ProviderConfigurationRequest?> Configuration { get; init; }
+    /// <summary>
+    /// A plain property, not an <see cref="Optional{T}"/>: the serializer then reads the object itself and reports a bad
+    /// member by its full path (<c>configuration.temperature</c>). The setter runs only when the member is present.
+    /// </summary>
+    public ProviderConfigurationRequest? Configuration
+    {
+        get => _configuration;
+        init
+        {
+            _configuration = value;
+            _configurationPresent = true;
+        }
+    }
+
+    [JsonIgnore]
+    public bool HasConfiguration => _configurationPresent;
     public Optional<string?> Status { get; init; }
 
     public override string ToString() => "UpdateProviderRequest";

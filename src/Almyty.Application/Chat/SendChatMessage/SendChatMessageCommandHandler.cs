@@ -149,35 +149,41 @@ public sealed class SendChatMessageCommandHandler(
             TimeSpan.FromSeconds(configuration.TimeoutSeconds ?? _options.DefaultTimeoutSeconds));
     }
 
-    /// <summary>The most recent messages within both bounds, oldest first, never opening on the assistant's side.</summary>
+    /// <summary>
+    /// The most recent turns (a user message and its reply) within both bounds, oldest first. Turns are dropped
+    /// whole, oldest first, so what is replayed always opens with the user and alternates.
+    /// </summary>
     private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         var recent = await db.ChatMessages.AsNoTracking()
             .Where(m => m.SessionId == sessionId)
             .OrderByDescending(m => m.Sequence)
-            .Take(_options.HistoryMaxTurns)
+            .Take(_options.HistoryMaxTurns * 2)
             .Select(m => new { m.Role, m.Content })
             .ToListAsync(cancellationToken);
 
         var kept = new List<ChatTurn>(recent.Count);
         var characters = 0;
-        foreach (var message in recent)
+        for (var i = 0; i + 1 < recent.Count; i += 2)
         {
-            characters += message.Content.Length;
+            // Newest first: an assistant reply, then the user message it answered.
+            var (reply, question) = (recent[i], recent[i + 1]);
+            if (reply.Role != ChatRole.Assistant || question.Role != ChatRole.User)
+            {
+                break;
+            }
+
+            characters += reply.Content.Length + question.Content.Length;
             if (characters > _options.HistoryMaxCharacters)
             {
                 break;
             }
 
-            kept.Add(new ChatTurn(message.Role.ToWire(), message.Content));
+            kept.Add(new ChatTurn(ChatRoles.Assistant, reply.Content));
+            kept.Add(new ChatTurn(ChatRoles.User, question.Content));
         }
 
         kept.Reverse();
-        while (kept.Count > 0 && kept[0].Role == ChatRoles.Assistant)
-        {
-            kept.RemoveAt(0);
-        }
-
         return kept;
     }
 
