@@ -51,8 +51,9 @@ try
 
     if (app.Configuration.GetValue("Api:Docs:Enabled", true))
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/docs", options => options.WithTitle("Almyty API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        // One document, at a fixed route: another name is an ordinary 404 in the envelope.
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Almyty API").WithOpenApiRoutePattern("/openapi/v1.json")).AllowAnonymous();
     }
 
     app.MapHealthEndpoints();

@@ -45,7 +45,8 @@ public static class DependencyInjection
         services.AddSingleton<EgressPolicy>();
         services.AddSingleton<IEgressPolicy>(provider => provider.GetRequiredService<EgressPolicy>());
 
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.SectionName));
         services.AddSingleton<IPriceCatalog, PriceCatalog>();
         services.AddScoped<IUsageRecorder, UsageRecorder>();

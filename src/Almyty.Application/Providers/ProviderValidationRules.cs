@@ -11,7 +11,7 @@ public static class ProviderValidationRules
         rule.Must(name => name is not null).WithMessage("'name' is required.")
             .Must(name => name is null || name.Trim().Length is >= 1 and <= ProviderRules.NameMaxLength)
             .WithMessage($"'name' must be 1 to {ProviderRules.NameMaxLength} characters after trimming.")
-            .Must(name => name is null || !name.Any(char.IsControl)).WithMessage("'name' must not contain control characters.");
+            .Must(name => name is null || !name.Trim().Any(char.IsControl)).WithMessage("'name' must not contain control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidProviderKind<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(kind => ProviderKinds.TryParse(kind, out _))
@@ -68,10 +68,10 @@ public sealed class ProviderConfigurationPatchValidator : AbstractValidator<Prov
             .WithMessage($"'timeoutSeconds' must be between 1 and {ProviderRules.MaxTimeoutSeconds}.");
         RuleFor(c => c.InputCostPer1M)
             .Must(v => IsNullOr(v, p => p is >= 0 and <= ProviderRules.MaxCostPer1M))
-            .WithMessage("'inputCostPer1M' must be a price in USD of at least 0.");
+            .WithMessage($"'inputCostPer1M' must be a price in USD per million tokens between 0 and {ProviderRules.MaxCostPer1M:0}.");
         RuleFor(c => c.OutputCostPer1M)
             .Must(v => IsNullOr(v, p => p is >= 0 and <= ProviderRules.MaxCostPer1M))
-            .WithMessage("'outputCostPer1M' must be a price in USD of at least 0.");
+            .WithMessage($"'outputCostPer1M' must be a price in USD per million tokens between 0 and {ProviderRules.MaxCostPer1M:0}.");
     }
 
     private static bool IsNullOr<TValue>(Optional<TValue?> value, Func<TValue, bool> rule)
@@ -94,6 +94,7 @@ public static class BaseUrls
     {
         ArgumentNullException.ThrowIfNull(value);
         url = null;
+        value = value.Trim();
         if (!Uri.TryCreate(value, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
         {
             problem = "'baseUrl' must be an absolute http or https URL.";
@@ -115,7 +116,7 @@ public static class BaseUrls
         // A query string (an api-version, say) is kept; the gateways insert their paths before it.
         url = parsed.Query.Length == 0
             ? new Uri(value.TrimEnd('/'), UriKind.Absolute)
-            : new UriBuilder(parsed) { Path = parsed.AbsolutePath.TrimEnd('/') }.Uri;
+            : new Uri(parsed.GetLeftPart(UriPartial.Authority) + parsed.AbsolutePath.TrimEnd('/') + parsed.Query, UriKind.Absolute);
         problem = null;
         return true;
     }

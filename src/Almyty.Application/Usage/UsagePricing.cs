@@ -1,5 +1,6 @@
 using Almyty.Application.Gateways;
 using Almyty.Domain.Providers;
+using Almyty.Domain.Usage;
 
 namespace Almyty.Application.Usage;
 
@@ -22,7 +23,7 @@ public static class UsagePricing
         var listed = (reportedModel is null ? null : catalog.Find(reportedModel)) ?? catalog.Find(requestedModel);
         var inputPrice = configuration.InputCostPer1M ?? listed?.InputPer1M;
         var outputPrice = configuration.OutputCostPer1M ?? listed?.OutputPer1M;
-        var cost = ((inputTokens ?? 0) * (inputPrice ?? 0m) / 1_000_000m) + ((outputTokens ?? 0) * (outputPrice ?? 0m) / 1_000_000m);
+        var cost = new ModelPrice(inputPrice ?? 0m, outputPrice ?? 0m).CostOf(inputTokens ?? 0, outputTokens ?? 0);
         return (cost, inputPrice is not null && outputPrice is not null);
     }
 }

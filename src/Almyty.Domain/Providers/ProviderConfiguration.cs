@@ -38,7 +38,7 @@ public sealed record ProviderConfiguration
         && TimeoutSeconds == other.TimeoutSeconds
         && InputCostPer1M == other.InputCostPer1M
         && OutputCostPer1M == other.OutputCostPer1M
-        && (Stop ?? []).SequenceEqual(other.Stop ?? []);
+        && (Stop is null ? other.Stop is null : other.Stop is not null && Stop.SequenceEqual(other.Stop));
 
     public override int GetHashCode() =>
         HashCode.Combine(Temperature, MaxTokens, TopP, SystemPrompt, TimeoutSeconds, InputCostPer1M, OutputCostPer1M, Stop?.Count);

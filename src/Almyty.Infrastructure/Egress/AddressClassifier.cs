@@ -23,6 +23,9 @@ internal static class AddressClassifier
     [
         IPAddress.Parse("169.254.169.254"), // AWS, GCP, Azure, OpenStack, DigitalOcean
         IPAddress.Parse("169.254.170.2"),   // AWS ECS task metadata
+        IPAddress.Parse("169.254.170.23"),  // AWS EKS Pod Identity
+        IPAddress.Parse("fd00:ec2::23"),    // AWS EKS Pod Identity over IPv6
+        IPAddress.Parse("fd20:ce::254"),    // Google Cloud over IPv6
         IPAddress.Parse("100.100.100.200"), // Alibaba Cloud
         IPAddress.Parse("168.63.129.16"),   // Azure wire server
         IPAddress.Parse("fd00:ec2::254"),   // AWS over IPv6

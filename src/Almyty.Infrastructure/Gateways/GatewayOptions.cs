@@ -28,3 +28,29 @@ public sealed class GatewayOptions
 
     public int CircuitBreakSeconds { get; set; } = 15;
 }
+
+internal sealed class GatewayOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        Check(options.MaxResponseBytes >= 1024, "Gateways__MaxResponseBytes must be at least 1024.");
+        Check(options.MaxRetryAttempts is >= 0 and <= 10, "Gateways__MaxRetryAttempts must be between 0 and 10.");
+        Check(options.RetryBaseDelayMilliseconds is >= 1 and <= 60_000, "Gateways__RetryBaseDelayMilliseconds must be between 1 and 60000.");
+        Check(options.MaxRetryAfterSeconds is >= 0 and <= 600, "Gateways__MaxRetryAfterSeconds must be between 0 and 600.");
+        Check(options.AttemptTimeoutSeconds is >= 1 and <= 600, "Gateways__AttemptTimeoutSeconds must be between 1 and 600.");
+        Check(options.CircuitFailureRatio is > 0 and <= 1, "Gateways__CircuitFailureRatio must be above 0 and at most 1.");
+        Check(options.CircuitMinimumThroughput >= 2, "Gateways__CircuitMinimumThroughput must be at least 2.");
+        Check(options.CircuitSamplingSeconds is >= 1 and <= 3600, "Gateways__CircuitSamplingSeconds must be between 1 and 3600.");
+        Check(options.CircuitBreakSeconds is >= 1 and <= 3600, "Gateways__CircuitBreakSeconds must be between 1 and 3600.");
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+
+        void Check(bool condition, string failure)
+        {
+            if (!condition)
+            {
+                failures.Add(failure);
+            }
+        }
+    }
+}

@@ -53,8 +53,9 @@ internal static class GatewaySetup
         builder.AddResilienceHandler($"{name}-upstream", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            pipeline
-                .AddRetry(new HttpRetryStrategyOptions
+            if (options.MaxRetryAttempts > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = options.MaxRetryAttempts,
                     Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
@@ -62,7 +63,10 @@ internal static class GatewaySetup
                     UseJitter = true,
                     ShouldRetryAfterHeader = true,
                     ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, TimeSpan.FromSeconds(options.MaxRetryAfterSeconds))),
-                })
+                });
+            }
+
+            pipeline
                 .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
                     FailureRatio = options.CircuitFailureRatio,

@@ -9,7 +9,7 @@ namespace Almyty.Infrastructure.Gateways;
 
 /// <summary>
 /// The OpenAI chat completions protocol (<c>POST {baseUrl}/chat/completions</c>), for OpenAI itself and for any
-/// compatible server. Reasoning models (o1, o3, ...) take <c>max_completion_tokens</c> and no sampling parameters;
+/// compatible server. Reasoning models (o1, o3, ...) take <c>max_completion_tokens</c> and no sampling parameters or stop;
 /// OpenAI gets <c>max_completion_tokens</c> (the current name), compatible servers the older, wider-known <c>max_tokens</c>.
 /// </summary>
 internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
@@ -46,7 +46,7 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
 
     /// <summary>The API root joined with a path; a query string on the root (an api-version, say) is kept.</summary>
     internal static Uri Endpoint(Uri baseUrl, string path) =>
-        new UriBuilder(baseUrl) { Path = baseUrl.AbsolutePath.TrimEnd('/') + "/" + path }.Uri;
+        new(baseUrl.GetLeftPart(UriPartial.Authority) + baseUrl.AbsolutePath.TrimEnd('/') + "/" + path + baseUrl.Query, UriKind.Absolute);
 
     private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request, bool reasoning)
     {
@@ -78,7 +78,8 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
             }
         }
 
-        if (request.Stop is { Count: > 0 } stop)
+        // Reasoning models refuse 'stop' as they refuse sampling parameters.
+        if (!reasoning && request.Stop is { Count: > 0 } stop)
         {
             writer.WriteStartArray("stop");
             foreach (var sequence in stop)

@@ -4,6 +4,7 @@ using Almyty.Domain.Chat;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Almyty.Infrastructure.Persistence;
@@ -23,6 +24,12 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
 
     public void ClearChanges() => ChangeTracker.Clear();
 
+    public Task<IDbContextTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
+        Database.BeginTransactionAsync(cancellationToken);
+
+    public Task<ChatSession?> LockSessionAsync(Guid sessionId, CancellationToken cancellationToken) =>
+        ChatSessions.FromSql($"SELECT *, xmin FROM chat_sessions WHERE id = {sessionId} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
     internal string? CurrentOrganizationId => principal.OrganizationId;
 
@@ -32,10 +39,30 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
         {
             return await base.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        catch (Exception exception) when (exception is not DbUpdateConcurrencyException && PostgresErrorOf(exception) is { } postgres)
         {
-            throw new DuplicateKeyException("A unique index refused the change.", exception) { ConstraintName = unique.ConstraintName };
+            throw postgres.SqlState switch
+            {
+                PostgresErrorCodes.UniqueViolation =>
+                    new DuplicateKeyException("A unique index refused the change.", exception) { ConstraintName = postgres.ConstraintName },
+                PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure =>
+                    new ConcurrencyConflictException("A concurrent transaction won; the change was rolled back.", exception),
+                _ => exception,
+            };
         }
+    }
+
+    private static PostgresException? PostgresErrorOf(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException postgres)
+            {
+                return postgres;
+            }
+        }
+
+        return null;
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -23,7 +23,7 @@ public sealed class SendChatMessageCommandHandler(
     IOptions<ChatOptions> options,
     TimeProvider timeProvider) : ICommandHandler<SendChatMessageCommand, Result<ChatResponse>>
 {
-    private const int MaxAppendAttempts = 8;
+    private const int MaxAppendAttempts = 3;
 
     private readonly ChatOptions _options = options.Value;
 
@@ -45,7 +45,9 @@ public sealed class SendChatMessageCommandHandler(
         if (command.SessionId is { } sessionId)
         {
             session = await db.ChatSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
-            if (session is null && await db.ChatSessions.IgnoreQueryFilters().AnyAsync(s => s.Id == sessionId, cancellationToken))
+            var organizationId = principal.OrganizationId;
+            if (session is null
+                && await db.ChatSessions.IgnoreQueryFilters().AnyAsync(s => s.Id == sessionId && s.OrganizationId != organizationId, cancellationToken))
             {
                 // Another organization's session: indistinguishable from one that does not exist.
                 return ChatErrors.SessionNotFound(sessionId);
@@ -123,14 +125,24 @@ public sealed class SendChatMessageCommandHandler(
             return ChatErrors.ModelRequired();
         }
 
-        var temperature = command.Temperature ?? configuration.Temperature ?? _options.DefaultTemperature;
+        var temperature = command.Temperature ?? configuration.Temperature;
+        var topP = command.TopP ?? configuration.TopP;
+        if (provider.Kind == ProviderKind.Anthropic)
+        {
+            // Anthropic's newer models refuse temperature and top_p together: a top_p someone set goes alone,
+            // unless a temperature was set too; otherwise the platform's default temperature is sent.
+            temperature ??= topP is null ? _options.DefaultTemperature : null;
+        }
+        else
+        {
+            temperature ??= _options.DefaultTemperature;
+            topP ??= _options.DefaultTopP;
+        }
+
         if (temperature > provider.Kind.MaxTemperature())
         {
             return ChatErrors.TemperatureOutOfRange(provider.Kind.MaxTemperature());
         }
-
-        // Anthropic refuses temperature and top_p together on its newer models: top_p goes only when someone set it.
-        var topP = command.TopP ?? configuration.TopP ?? (provider.Kind == ProviderKind.Anthropic ? null : _options.DefaultTopP);
         var messages = new List<ChatTurn>(history.Count + 1);
         messages.AddRange(history);
         messages.Add(new ChatTurn(ChatRoles.User, command.Message!));
@@ -150,50 +162,59 @@ public sealed class SendChatMessageCommandHandler(
     }
 
     /// <summary>
-    /// The most recent turns (a user message and its reply) within both bounds, oldest first. Turns are dropped
-    /// whole, oldest first, so what is replayed always opens with the user and alternates.
+    /// The most recent turns within both bounds, oldest first. A turn is a user message with the replies that follow
+    /// it; turns are dropped whole, oldest first, so what is replayed always opens with the user.
     /// </summary>
     private async Task<IReadOnlyList<ChatTurn>> LoadHistoryAsync(Guid sessionId, CancellationToken cancellationToken)
     {
+        // Stored sessions alternate, two messages a turn; the slack covers rows that do not.
         var recent = await db.ChatMessages.AsNoTracking()
             .Where(m => m.SessionId == sessionId)
             .OrderByDescending(m => m.Sequence)
-            .Take(_options.HistoryMaxTurns * 2)
+            .Take((_options.HistoryMaxTurns * 2) + 2)
             .Select(m => new { m.Role, m.Content })
             .ToListAsync(cancellationToken);
 
         var kept = new List<ChatTurn>(recent.Count);
+        var pending = new List<ChatTurn>();
         var characters = 0;
-        for (var i = 0; i + 1 < recent.Count; i += 2)
+        var turns = 0;
+        foreach (var message in recent)
         {
-            // Newest first: an assistant reply, then the user message it answered.
-            var (reply, question) = (recent[i], recent[i + 1]);
-            if (reply.Role != ChatRole.Assistant || question.Role != ChatRole.User)
+            // Newest first: replies gather until the user message that opened their turn.
+            pending.Add(new ChatTurn(message.Role.ToWire(), message.Content));
+            characters += message.Content.Length;
+            if (message.Role != ChatRole.User)
+            {
+                continue;
+            }
+
+            if (characters > _options.HistoryMaxCharacters || turns == _options.HistoryMaxTurns)
             {
                 break;
             }
 
-            characters += reply.Content.Length + question.Content.Length;
-            if (characters > _options.HistoryMaxCharacters)
-            {
-                break;
-            }
-
-            kept.Add(new ChatTurn(ChatRoles.Assistant, reply.Content));
-            kept.Add(new ChatTurn(ChatRoles.User, question.Content));
+            kept.AddRange(pending);
+            pending.Clear();
+            turns++;
         }
 
         kept.Reverse();
         return kept;
     }
 
-    /// <summary>Stores the exchange; concurrent appends to one session retry on the session's row version, so none is lost.</summary>
+    /// <summary>
+    /// Stores the exchange under the session's row lock: concurrent appends to one session queue up and each takes the
+    /// next two places. Only two first messages creating the same new session can collide; the loser retries.
+    /// </summary>
     private async Task<Error?> AppendTurnAsync(Guid sessionId, LlmProvider provider, string userMessage, ChatCompletion completion, decimal cost)
     {
         var tokens = (long)(completion.InputTokens ?? 0) + (completion.OutputTokens ?? 0);
         for (var attempt = 1; attempt <= MaxAppendAttempts; attempt++)
         {
-            var session = await db.ChatSessions.FirstOrDefaultAsync(s => s.Id == sessionId, CancellationToken.None);
+            // The provider has answered and billed: a caller who leaves now still gets the exchange stored.
+            await using var transaction = await db.BeginTransactionAsync(CancellationToken.None);
+            var session = await db.LockSessionAsync(sessionId, CancellationToken.None);
             if (session is null)
             {
                 session = ChatSession.Start(sessionId, principal.OrganizationId!, provider.Id, null, null, timeProvider.GetUtcNow());
@@ -209,14 +230,13 @@ public sealed class SendChatMessageCommandHandler(
             db.ChatMessages.Add(assistant);
             try
             {
-                // The provider has answered and billed: a caller who leaves now still gets the exchange stored.
                 await db.SaveChangesAsync(CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
                 return null;
             }
-            catch (Exception exception) when (exception is DbUpdateConcurrencyException or DuplicateKeyException)
+            catch (Exception exception) when (exception is DbUpdateConcurrencyException or DuplicateKeyException or ConcurrencyConflictException)
             {
                 db.ClearChanges();
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), timeProvider, CancellationToken.None);
             }
         }
 

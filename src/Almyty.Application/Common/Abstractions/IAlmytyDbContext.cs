@@ -2,6 +2,7 @@ using Almyty.Domain.Chat;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Almyty.Application.Common.Abstractions;
 
@@ -20,6 +21,14 @@ public interface IAlmytyDbContext
     /// <exception cref="Persistence.DuplicateKeyException">A unique index refused the change.</exception>
     /// <exception cref="DbUpdateConcurrencyException">A row changed since it was read.</exception>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
+
+    Task<IDbContextTransaction> BeginTransactionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads a session and locks its row until the current transaction ends, so appends to one session queue up
+    /// instead of racing. Null when the caller's organization has no such session.
+    /// </summary>
+    Task<ChatSession?> LockSessionAsync(Guid sessionId, CancellationToken cancellationToken);
 
     /// <summary>Forgets every tracked change, so a handler can reload and retry after a concurrency conflict.</summary>
     void ClearChanges();

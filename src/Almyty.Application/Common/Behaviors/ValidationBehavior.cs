@@ -19,11 +19,11 @@ public sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidat
             return await next(message, cancellationToken);
         }
 
-        var context = new ValidationContext<TMessage>(message);
         List<FieldError>? failures = null;
         foreach (var validator in _validators)
         {
-            var result = await validator.ValidateAsync(context, cancellationToken);
+            // A context per validator: a shared one would hand each validator's result the failures of those before it.
+            var result = await validator.ValidateAsync(new ValidationContext<TMessage>(message), cancellationToken);
             foreach (var failure in result.Errors)
             {
                 (failures ??= []).Add(new FieldError(FieldPath.FromPropertyPath(failure.PropertyName), failure.ErrorMessage));

@@ -87,7 +87,7 @@ public sealed class TestProviderCommandHandler(
                 await db.SaveChangesAsync(CancellationToken.None);
                 return;
             }
-            catch (DbUpdateConcurrencyException)
+            catch (Exception exception) when (exception is DbUpdateConcurrencyException or Common.Persistence.ConcurrencyConflictException)
             {
                 db.ClearChanges();
             }

@@ -37,7 +37,7 @@ internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMe
         builder.Property(m => m.Content).IsRequired();
         builder.HasOne<ChatSession>().WithMany().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
 
-        // The safety net under the session's optimistic lock: one message per place in a session.
-        builder.HasIndex(m => new { m.SessionId, m.Sequence }).IsUnique();
+        // One message per place in a session is a DEFERRABLE unique constraint created in the migration, not an index
+        // declared here: checked at commit, two appends never wait on each other's inserts, so they cannot deadlock.
     }
 }

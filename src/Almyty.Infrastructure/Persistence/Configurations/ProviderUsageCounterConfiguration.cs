@@ -19,7 +19,10 @@ internal sealed class ProviderUsageCounterConfiguration : IEntityTypeConfigurati
 
 internal static class UsagePrecision
 {
-    /// <summary>USD with ten decimal places: a single token of the cheapest model is still counted exactly.</summary>
-    public const int CostPrecision = 20;
-    public const int CostScale = 10;
+    /// <summary>
+    /// USD with sixteen decimal places and twelve before the point: one token at any price with up to ten decimals is
+    /// counted exactly, and every stored value still fits a .NET decimal (28 significant digits).
+    /// </summary>
+    public const int CostPrecision = 28;
+    public const int CostScale = Domain.Usage.ModelPrice.CostScale;
 }

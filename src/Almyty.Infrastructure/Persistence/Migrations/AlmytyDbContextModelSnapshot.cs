@@ -61,9 +61,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_chat_messages");
 
-                    b.HasIndex("SessionId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_chat_messages_session_id_sequence");
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_chat_messages_session_id");
 
                     b.ToTable("chat_messages", (string)null);
                 });
@@ -107,8 +106,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnName("title");
 
                     b.Property<decimal>("TotalCost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
+                        .HasPrecision(28, 16)
+                        .HasColumnType("numeric(28,16)")
                         .HasColumnName("total_cost");
 
                     b.Property<long>("TotalTokens")
@@ -267,8 +266,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnName("organization_id");
 
                     b.Property<decimal>("TotalCost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
+                        .HasPrecision(28, 16)
+                        .HasColumnType("numeric(28,16)")
                         .HasColumnName("total_cost");
 
                     b.Property<long>("TotalRequests")
@@ -292,8 +291,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnName("id");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
+                        .HasPrecision(28, 16)
+                        .HasColumnType("numeric(28,16)")
                         .HasColumnName("cost");
 
                     b.Property<DateTimeOffset>("CreatedAt")

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Almyty.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AlmytyDbContext))]
-    [Migration("20261126163636_ChatSessionsAndUsageRecords")]
-    partial class ChatSessionsAndUsageRecords
+    [Migration("20261126173802_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -64,9 +64,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_chat_messages");
 
-                    b.HasIndex("SessionId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_chat_messages_session_id_sequence");
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_chat_messages_session_id");
 
                     b.ToTable("chat_messages", (string)null);
                 });
@@ -110,8 +109,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnName("title");
 
                     b.Property<decimal>("TotalCost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
+                        .HasPrecision(28, 16)
+                        .HasColumnType("numeric(28,16)")
                         .HasColumnName("total_cost");
 
                     b.Property<long>("TotalTokens")
@@ -270,8 +269,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnName("organization_id");
 
                     b.Property<decimal>("TotalCost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
+                        .HasPrecision(28, 16)
+                        .HasColumnType("numeric(28,16)")
                         .HasColumnName("total_cost");
 
                     b.Property<long>("TotalRequests")
@@ -295,8 +294,8 @@ namespace Almyty.Infrastructure.Persistence.Migrations
                         .HasColumnName("id");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(20, 10)
-                        .HasColumnType("numeric(20,10)")
+                        .HasPrecision(28, 16)
+                        .HasColumnType("numeric(28,16)")
                         .HasColumnName("cost");
 
                     b.Property<DateTimeOffset>("CreatedAt")

@@ -1,0 +1,142 @@
+using Almyty.Api.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Almyty.Api.Tests.Fakes;
+
+/// <summary>
+/// The API on its own database, with fake upstreams on loopback that it is allowed to call, fast retries, a small
+/// response cap and a circuit breaker that the fault tests of one class cannot trip by accident. The fakes live as
+/// long as the test class.
+/// </summary>
+public class UpstreamApiFactory : ApiFactory, IAsyncLifetime
+{
+    /// <summary>The response cap the factories configure: small, so an oversized answer is cheap to send.</summary>
+    public const int MaxResponseBytes = 65_536;
+
+    /// <summary>Retries after the first attempt, set explicitly so fault tests can count upstream requests.</summary>
+    public const int MaxRetryAttempts = 2;
+
+    private readonly int _upstreamCount;
+    private readonly List<FakeUpstream> _upstreams = [];
+
+    public UpstreamApiFactory()
+        : this(allowLoopback: true)
+    {
+    }
+
+    protected UpstreamApiFactory(bool allowLoopback, int upstreamCount = 1)
+    {
+        _upstreamCount = upstreamCount;
+        if (allowLoopback)
+        {
+            Settings["Egress:AllowedHosts:0"] = "127.0.0.1";
+        }
+
+        Settings["Gateways:RetryBaseDelayMilliseconds"] = "10";
+        Settings["Gateways:MaxRetryAttempts"] = MaxRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:MaxResponseBytes"] = MaxResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:CircuitMinimumThroughput"] = "1000000";
+    }
+
+    public FakeUpstream Upstream => Upstreams[0];
+
+    public IReadOnlyList<FakeUpstream> Upstreams => _upstreams.Count > 0 ? _upstreams : throw new InvalidOperationException("The factory has not been initialized.");
+
+    async ValueTask IAsyncLifetime.InitializeAsync()
+    {
+        for (var i = 0; i < _upstreamCount; i++)
+        {
+            _upstreams.Add(await FakeUpstream.StartAsync());
+        }
+
+        await InitializeAsync();
+    }
+
+    /// <summary>
+    /// The captured logs stay; the console copy goes, as writing every trace line there makes each test slow
+    /// (ALMYTY_TEST_CONSOLE_LOGS=1 keeps it, to diagnose a failure).
+    /// </summary>
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (Environment.GetEnvironmentVariable("ALMYTY_TEST_CONSOLE_LOGS") == "1")
+        {
+            return;
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            foreach (var console in services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
+            {
+                services.Remove(console);
+            }
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var upstream in _upstreams)
+        {
+            await upstream.DisposeAsync();
+        }
+
+        _upstreams.Clear();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The same API without any egress allowance: loopback upstreams are refused as the contract's default says.</summary>
+public sealed class NoLoopbackApiFactory : UpstreamApiFactory
+{
+    public NoLoopbackApiFactory()
+        : base(allowLoopback: false)
+    {
+    }
+}
+
+/// <summary>History replay bounded to the 4 most recent turns and 100 characters.</summary>
+public sealed class BoundedHistoryApiFactory : UpstreamApiFactory
+{
+    public const int MaxTurns = 4;
+    public const int MaxCharacters = 100;
+
+    public BoundedHistoryApiFactory()
+    {
+        Settings["Chat:HistoryMaxTurns"] = MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Chat:HistoryMaxCharacters"] = MaxCharacters.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>History replay bounded to an odd number of turns, so a cut by messages would fall between a question and its answer.</summary>
+public sealed class OddHistoryBoundApiFactory : UpstreamApiFactory
+{
+    public const int MaxTurns = 3;
+
+    public OddHistoryBoundApiFactory() => Settings["Chat:HistoryMaxTurns"] = MaxTurns.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Two upstreams on two ports, one retry, and a circuit breaker that opens after a few failures and stays open.</summary>
+public sealed class CircuitBreakerApiFactory : UpstreamApiFactory
+{
+    public const int MinimumThroughput = 4;
+
+    public CircuitBreakerApiFactory()
+        : base(allowLoopback: true, upstreamCount: 2)
+    {
+        Settings["Gateways:MaxRetryAttempts"] = "1";
+        Settings["Gateways:CircuitMinimumThroughput"] = MinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:CircuitFailureRatio"] = "0.5";
+        Settings["Gateways:CircuitSamplingSeconds"] = "60";
+        Settings["Gateways:CircuitBreakSeconds"] = "60";
+    }
+}
+
+/// <summary>Retries turned off (Gateways:MaxRetryAttempts = 0, "retries after the first attempt" in docs/configuration.md).</summary>
+public sealed class NoRetryApiFactory : UpstreamApiFactory
+{
+    public NoRetryApiFactory() => Settings["Gateways:MaxRetryAttempts"] = "0";
+}
