@@ -70,10 +70,10 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (SettingFailures.Of(exception) is { Count: > 0 } failures)
 {
     // A missing or wrong setting is the operator's to fix: say which, without a stack trace.
-    await Console.Error.WriteLineAsync("Almyty cannot start; fix these settings:\n  - " + string.Join("\n  - ", exception.Failures));
+    await Console.Error.WriteLineAsync("Almyty cannot start; fix these settings:\n  - " + string.Join("\n  - ", failures));
     return 1;
 }
 

@@ -47,7 +47,15 @@ public static class DependencyInjection
 
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.SectionName));
+        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.SectionName))
+            .Validate(o => o.HistoryMaxTurns is >= 0 and <= 10_000, "Chat__HistoryMaxTurns must be between 0 and 10000.")
+            .Validate(o => o.HistoryMaxCharacters is >= 0 and <= 10_000_000, "Chat__HistoryMaxCharacters must be between 0 and 10000000.")
+            .Validate(o => o.DefaultTimeoutSeconds is >= 1 and <= 600, "Chat__DefaultTimeoutSeconds must be between 1 and 600.")
+            .Validate(o => o.DefaultTemperature is >= 0 and <= 1, "Chat__DefaultTemperature must be between 0 and 1 (it applies to every provider kind).")
+            .Validate(o => o.DefaultMaxTokens is >= 1 and <= 1_000_000, "Chat__DefaultMaxTokens must be between 1 and 1000000.")
+            .Validate(o => o.DefaultTopP is >= 0 and <= 1, "Chat__DefaultTopP must be between 0 and 1.")
+            .Validate(o => o.TestMaxTokens is >= 1 and <= 64, "Chat__TestMaxTokens must be between 1 and 64.")
+            .ValidateOnStart();
         services.AddSingleton<IPriceCatalog, PriceCatalog>();
         services.AddScoped<IUsageRecorder, UsageRecorder>();
         services.AddGateways();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Almyty.Application.Gateways;
 
 namespace Almyty.Api.Http;
 
@@ -10,7 +11,6 @@ namespace Almyty.Api.Http;
 internal sealed class OverheadHeader(RequestDelegate next)
 {
     public const string HeaderName = "X-Almyty-Overhead-Ms";
-    private static readonly object UpstreamKey = new();
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -18,18 +18,10 @@ internal sealed class OverheadHeader(RequestDelegate next)
         context.Response.OnStarting(() =>
         {
             var total = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var upstream = context.Items.TryGetValue(UpstreamKey, out var value) && value is double milliseconds ? milliseconds : 0;
+            var upstream = context.RequestServices?.GetService<UpstreamTimer>()?.Elapsed.TotalMilliseconds ?? 0;
             context.Response.Headers[HeaderName] = Math.Max(0, total - upstream).ToString("0.###", CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         });
         return next(context);
-    }
-
-    public static void RecordUpstream(HttpContext context, int? milliseconds)
-    {
-        if (milliseconds is { } value)
-        {
-            context.Items[UpstreamKey] = (double)value;
-        }
     }
 }

@@ -12,6 +12,8 @@ public static class UpstreamErrors
     public const string ProviderUnavailable = "PROVIDER_UNAVAILABLE";
     public const string ProviderInvalidResponse = "PROVIDER_INVALID_RESPONSE";
 
+    public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
     public static Error ToError(this UpstreamFailure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
@@ -19,7 +21,11 @@ public static class UpstreamErrors
         {
             UpstreamFailureKind.AuthFailed => Upstream(ProviderAuthFailed, "The provider refused the API key: " + failure.Message),
             UpstreamFailureKind.ModelNotFound or UpstreamFailureKind.Rejected => Upstream(ProviderRejected, "The provider rejected the request: " + failure.Message),
-            UpstreamFailureKind.RateLimited => new Error(ProviderRateLimited, "The provider is rate limiting this key: " + failure.Message, ErrorKind.RateLimited) { RetryAfter = failure.RetryAfter },
+            UpstreamFailureKind.RateLimited => new Error(ProviderRateLimited, "The provider is rate limiting this key: " + failure.Message, ErrorKind.RateLimited)
+            {
+                // Every 429 of ours says when to come back; when the provider did not, a short default stands in.
+                RetryAfter = failure.RetryAfter ?? DefaultRetryAfter,
+            },
             UpstreamFailureKind.Timeout => new Error(ProviderTimeout, "The provider did not answer in time: " + failure.Message, ErrorKind.Timeout),
             UpstreamFailureKind.EgressBlocked => new Error(ErrorCodes.EgressBlocked, failure.Message, ErrorKind.Validation) { Fields = [new FieldError("baseUrl", failure.Message)] },
             UpstreamFailureKind.InvalidResponse => Upstream(ProviderInvalidResponse, "The provider's answer could not be used: " + failure.Message),

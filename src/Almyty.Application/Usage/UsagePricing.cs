@@ -24,6 +24,8 @@ public static class UsagePricing
         var inputPrice = configuration.InputCostPer1M ?? listed?.InputPer1M;
         var outputPrice = configuration.OutputCostPer1M ?? listed?.OutputPer1M;
         var cost = new ModelPrice(inputPrice ?? 0m, outputPrice ?? 0m).CostOf(inputTokens ?? 0, outputTokens ?? 0);
-        return (cost, inputPrice is not null && outputPrice is not null);
+        // Without token counts there is nothing to price, whatever the table says.
+        var counted = inputTokens is not null || outputTokens is not null;
+        return (cost, counted && inputPrice is not null && outputPrice is not null);
     }
 }

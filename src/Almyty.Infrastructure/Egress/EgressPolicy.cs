@@ -102,7 +102,15 @@ internal sealed class EgressPolicy : IEgressPolicy
     }
 
     private static Error Blocked(string host, AddressClass addressClass) =>
-        EgressErrors.Blocked("baseUrl", $"'{host}' is a {Describe(addressClass)} address; the egress policy refuses it{(addressClass == AddressClass.Metadata ? "." : " (an operator may allow it with Egress__AllowedHosts or Egress__AllowPrivateNetworks).")}");
+        EgressErrors.Blocked("baseUrl", $"'{host}' is a {Describe(addressClass)} address; the egress policy refuses it{HowToAllow(addressClass)}");
+
+    private static string HowToAllow(AddressClass addressClass) => addressClass switch
+    {
+        AddressClass.Metadata => ", always.",
+        AddressClass.Loopback or AddressClass.Private or AddressClass.LinkLocal or AddressClass.CarrierGradeNat =>
+            " (an operator may allow it with Egress__AllowedHosts or Egress__AllowPrivateNetworks).",
+        _ => " (an operator may allow it with Egress__AllowedHosts).",
+    };
 
     private static string Describe(AddressClass addressClass) => addressClass switch
     {

@@ -84,12 +84,13 @@ internal static class GatewaySetup
         if (outcome.Result is { } response)
         {
             var status = (int)response.StatusCode;
-            if (status == 429)
+            if (status is not (408 or 429 or >= 500))
             {
-                return response.Headers.RetryAfter?.Delta is not { } wait || wait <= maxRetryAfter;
+                return false;
             }
 
-            return status is 408 or >= 500;
+            // A wait longer than we would sit out (in seconds or as a date) goes back to the caller instead.
+            return RetryAfterOf(response) is not { } wait || wait <= maxRetryAfter;
         }
 
         return outcome.Exception switch
@@ -99,6 +100,13 @@ internal static class GatewaySetup
             _ => false,
         };
     }
+
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
 
     /// <summary>What counts against a provider's circuit: its own failures, not rate limits or our egress policy.</summary>
     internal static bool IsUpstreamFault(Outcome<HttpResponseMessage> outcome) =>

@@ -4,13 +4,21 @@ using Almyty.Domain.Providers;
 namespace Almyty.Infrastructure.Gateways;
 
 /// <summary>One port, one client per wire protocol: openai and custom speak OpenAI's, anthropic its own.</summary>
-internal sealed class LlmGateway(OpenAiChatClient openAi, AnthropicChatClient anthropic) : ILlmGateway
+internal sealed class LlmGateway(OpenAiChatClient openAi, AnthropicChatClient anthropic, UpstreamTimer timer, TimeProvider timeProvider) : ILlmGateway
 {
-    public Task<ChatOutcome> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    public async Task<ChatOutcome> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Kind == ProviderKind.Anthropic
-            ? anthropic.CompleteAsync(request, cancellationToken)
-            : openAi.CompleteAsync(request, cancellationToken);
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            return request.Kind == ProviderKind.Anthropic
+                ? await anthropic.CompleteAsync(request, cancellationToken)
+                : await openAi.CompleteAsync(request, cancellationToken);
+        }
+        finally
+        {
+            timer.Add(timeProvider.GetElapsedTime(started));
+        }
     }
 }

@@ -98,6 +98,11 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         {
             return Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(exception, host), null, null, null, host);
         }
+        catch (IOException)
+        {
+            // The headers came, then the connection dropped while the body was read.
+            return Fail(UpstreamFailureKind.ConnectionFailed, $"{host} closed the connection in the middle of its answer.", null, null, null, host);
+        }
     }
 
     private (UpstreamSuccess?, UpstreamFailure?) Fail(

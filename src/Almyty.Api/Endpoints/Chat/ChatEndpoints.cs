@@ -35,20 +35,14 @@ public static class ChatEndpoints
     }
 
     private static void MapTestProvider(this RouteGroupBuilder group) =>
-        group.MapPost("/{id}/test", async (string id, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
+        group.MapPost("/{id}/test", async (string id, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 if (!QueryParameters.TryReadId(id, out var providerId, out var problem))
                 {
                     return problem!;
                 }
 
-                var result = await mediator.Send(new TestProviderCommand(providerId), cancellationToken);
-                if (result.IsSuccess)
-                {
-                    OverheadHeader.RecordUpstream(context, result.Value.ResponseTime);
-                }
-
-                return result.ToOk();
+                return (await mediator.Send(new TestProviderCommand(providerId), cancellationToken)).ToOk();
             })
             .WithName("TestProvider")
             .WithSummary("Test the connection")
@@ -59,7 +53,7 @@ public static class ChatEndpoints
             .ProducesError(StatusCodes.Status409Conflict);
 
     private static void MapSendChatMessage(this RouteGroupBuilder group) =>
-        group.MapPost("/{id}/chat", async (string id, ChatRequest request, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
+        group.MapPost("/{id}/chat", async (string id, ChatRequest request, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 if (!QueryParameters.TryReadId(id, out var providerId, out var problem))
                 {
@@ -76,13 +70,7 @@ public static class ChatEndpoints
                     request.MaxTokens,
                     request.TopP,
                     request.Stop);
-                var result = await mediator.Send(command, cancellationToken);
-                if (result.IsSuccess)
-                {
-                    OverheadHeader.RecordUpstream(context, result.Value.ResponseTime);
-                }
-
-                return result.ToOk();
+                return (await mediator.Send(command, cancellationToken)).ToOk();
             })
             .WithName("SendChatMessage")
             .WithSummary("Send a chat message")
