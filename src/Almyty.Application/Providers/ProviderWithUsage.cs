@@ -38,13 +38,14 @@ public static class ProviderQueries
         };
     }
 
-    public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers, IQueryable<ProviderUsageCounter> counters) =>
+    /// <remarks>Through the navigation, not a captured query: a captured IQueryable would defeat EF's query cache.</remarks>
+    public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers) =>
         providers.Select(p => new ProviderWithUsage
         {
             Provider = p,
-            TotalRequests = counters.Where(c => c.ProviderId == p.Id).Sum(c => (long?)c.TotalRequests) ?? 0,
-            TotalTokens = counters.Where(c => c.ProviderId == p.Id).Sum(c => (long?)c.TotalTokens) ?? 0,
-            TotalCost = counters.Where(c => c.ProviderId == p.Id).Sum(c => (decimal?)c.TotalCost) ?? 0m,
-            LastUsedAt = counters.Where(c => c.ProviderId == p.Id).Max(c => c.LastUsedAt),
+            TotalRequests = p.UsageCounters.Sum(c => (long?)c.TotalRequests) ?? 0,
+            TotalTokens = p.UsageCounters.Sum(c => (long?)c.TotalTokens) ?? 0,
+            TotalCost = p.UsageCounters.Sum(c => (decimal?)c.TotalCost) ?? 0m,
+            LastUsedAt = p.UsageCounters.Max(c => c.LastUsedAt),
         });
 }

@@ -1,10 +1,13 @@
 using Almyty.Domain.Common;
+using Almyty.Domain.Usage;
 
 namespace Almyty.Domain.Providers;
 
 /// <summary>A connection to an LLM provider, owned by one organization.</summary>
 public sealed class LlmProvider
 {
+    private readonly List<ProviderUsageCounter> _usageCounters = [];
+
 #pragma warning disable CS8618 // Used by EF Core only.
     private LlmProvider()
     {
@@ -32,6 +35,9 @@ public sealed class LlmProvider
 
     /// <summary>The row version (PostgreSQL xmin): the ETag and the optimistic concurrency token.</summary>
     public uint Version { get; private set; }
+
+    /// <summary>The shards of the running usage totals: read here, written only by the usage recorder, atomically in SQL.</summary>
+    public IReadOnlyCollection<ProviderUsageCounter> UsageCounters => _usageCounters;
 
     public string EffectiveModel => Model ?? Kind.DefaultModel() ?? string.Empty;
 

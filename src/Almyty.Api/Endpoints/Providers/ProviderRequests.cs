@@ -61,18 +61,6 @@ public sealed record ProviderConfigurationRequest
     public Optional<decimal?> InputCostPer1M { get; init; }
     public Optional<decimal?> OutputCostPer1M { get; init; }
 
-    public ProviderConfigurationPatch ToPatch() => new()
-    {
-        Temperature = Temperature,
-        MaxTokens = MaxTokens,
-        TopP = TopP,
-        SystemPrompt = SystemPrompt,
-        Stop = Stop,
-        TimeoutSeconds = TimeoutSeconds,
-        InputCostPer1M = InputCostPer1M,
-        OutputCostPer1M = OutputCostPer1M,
-    };
-
     /// <summary><c>"configuration": null</c> in a PATCH removes every key.</summary>
     public static ProviderConfigurationPatch RemoveAll() => new()
     {
@@ -85,4 +73,10 @@ public sealed record ProviderConfigurationRequest
         InputCostPer1M = new Optional<decimal?>(null),
         OutputCostPer1M = new Optional<decimal?>(null),
     };
+}
+
+[Riok.Mapperly.Abstractions.Mapper]
+public static partial class ProviderRequestMapper
+{
+    public static partial ProviderConfigurationPatch ToPatch(this ProviderConfigurationRequest request);
 }

@@ -12,7 +12,7 @@ public sealed class GetProviderQueryHandler(IAlmytyDbContext db) : IQueryHandler
     {
         var provider = await db.Providers.AsNoTracking()
             .Where(p => p.Id == query.Id)
-            .WithUsage(db.UsageCounters)
+            .WithUsage()
             .FirstOrDefaultAsync(cancellationToken);
         return provider is null ? ProviderErrors.NotFound(query.Id) : provider.ToResponse();
     }

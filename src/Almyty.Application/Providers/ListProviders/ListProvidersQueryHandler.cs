@@ -28,7 +28,7 @@ public sealed class ListProvidersQueryHandler(IAlmytyDbContext db) : IQueryHandl
         }
 
         var total = await providers.CountAsync(cancellationToken);
-        var page = await Sort(providers.WithUsage(db.UsageCounters), query.SortBy, query.SortOrder == SortOrders.Descending)
+        var page = await Sort(providers.WithUsage(), query.SortBy, query.SortOrder == SortOrders.Descending)
             .Skip((query.Page - 1) * query.Limit)
             .Take(query.Limit)
             .ToListAsync(cancellationToken);

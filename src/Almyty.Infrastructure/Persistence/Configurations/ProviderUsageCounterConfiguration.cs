@@ -13,7 +13,7 @@ internal sealed class ProviderUsageCounterConfiguration : IEntityTypeConfigurati
         builder.HasKey(c => new { c.ProviderId, c.Shard });
         builder.Property(c => c.OrganizationId).HasMaxLength(ProviderRules.OrganizationIdMaxLength).IsRequired();
         builder.Property(c => c.TotalCost).HasPrecision(UsagePrecision.CostPrecision, UsagePrecision.CostScale);
-        builder.HasOne<LlmProvider>().WithMany().HasForeignKey(c => c.ProviderId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<LlmProvider>().WithMany(p => p.UsageCounters).HasForeignKey(c => c.ProviderId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
