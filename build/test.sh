@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build/test.sh: build the solution and run every test, on a fresh machine.
 #
-#   build/test.sh [dotnet test arguments...]     e.g. build/test.sh --filter "FullyQualifiedName~Secrets"
+#   build/test.sh [dotnet test arguments...]     e.g. build/test.sh --filter-class "*SecretTests"
 #
 # 1. starts the private PostgreSQL cluster 'test' on 127.0.0.1:55432 (fsync off;
 #    installed with apt-get when missing) and exports ALMYTY_TEST_POSTGRES, the
