@@ -1,0 +1,723 @@
+#!/usr/bin/env bash
+# build/bench.sh: measure the provider endpoints of the running API and write docs/performance.md.
+#
+#   build/bench.sh [--duration N] [--connections N] [--warmup N] [--ref REV]
+#
+# --ref REV publishes the committed revision REV (git archive into a temporary
+# folder) instead of the working tree, e.g. while src/ is being edited.
+#
+# Everything runs on this machine and shares its cores: PostgreSQL (the private
+# cluster 'bench' on 127.0.0.1:55433, with a fresh database almyty_bench each
+# run), the API (published in Release into /tmp/art-bench, served on 127.0.0.1
+# from port 5090 up, Production, logging at Warning, throwaway secrets) and wrk
+# (installed from Debian when missing).
+#
+# 1. seeds 50 providers through POST /llm-providers with an owner token;
+# 2. for each scenario: a warm-up, then wrk (2 threads, --connections, --duration,
+#    --latency) while the API's memory (VmRSS, VmHWM) and the CPU time of the
+#    API, PostgreSQL, wrk and the rest of the machine are sampled from /proc;
+#      GET /llm-providers/{id}        (the 50 ids in turn)      target >= 5,000 req/s, p99 <= 10 ms
+#      GET /llm-providers?limit=20    (a page of 20)            target >= 2,000 req/s
+#      GET /health/live               (floor: no token, no database)
+#      GET /llm-providers/not-a-uuid  (floor: token validated, 400 before the database)
+#    the API's resident memory target is <= 200 MB;
+# 3. writes docs/performance.md. Its section between the markers
+#    <!-- analysis:begin --> and <!-- analysis:end --> is written by hand and
+#    kept from the previous file.
+# The API is stopped at the end; the PostgreSQL cluster keeps running. Takes
+# about 2-3 minutes with the defaults (duration 20 s, 16 connections, warm-up 5 s).
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+API_PROJECT="src/Almyty.Api/Almyty.Api.csproj"
+ARTIFACTS_DIR="/tmp/art-bench"
+APP_DIR="$ARTIFACTS_DIR/bench-app"
+OUTPUT="$REPO_ROOT/docs/performance.md"
+PG_CLUSTER="bench"
+PG_PORT=55433
+DB_NAME="almyty_bench"
+FIRST_PORT=5090
+SEED_COUNT=50
+THREADS=2
+
+DURATION=20
+CONNECTIONS=16
+WARMUP=5
+GIT_REF=""
+
+usage() { sed -n '2,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+die() {
+    printf 'bench.sh: error: %s\n' "$*" >&2
+    exit 1
+}
+say() { printf '==> %s\n' "$*" >&2; }
+
+positive_int() {
+    [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 takes a whole number of 1 or more, not '$2'"
+}
+
+while (($# > 0)); do
+    case "$1" in
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        --duration | --connections | --warmup)
+            (($# >= 2)) || die "$1 needs a value"
+            positive_int "$1" "$2"
+            case "$1" in
+                --duration) DURATION="$2" ;;
+                --connections) CONNECTIONS="$2" ;;
+                --warmup) WARMUP="$2" ;;
+            esac
+            shift 2
+            ;;
+        --ref)
+            (($# >= 2)) || die "$1 needs a value"
+            GIT_REF="$2"
+            shift 2
+            ;;
+        *)
+            usage >&2
+            die "unknown argument '$1'"
+            ;;
+    esac
+done
+((DURATION >= 5)) || die "--duration must be 5 seconds or more (CPU is sampled inside the run)"
+((CONNECTIONS >= THREADS)) || die "--connections must be at least $THREADS (wrk runs $THREADS threads)"
+# The two floors are diagnostics: half as long.
+FLOOR_DURATION=$((DURATION / 2 > 5 ? DURATION / 2 : 5))
+
+cd "$REPO_ROOT"
+# shellcheck source-path=SCRIPTDIR source=lib/postgres.sh
+source "$REPO_ROOT/build/lib/postgres.sh"
+
+command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET 10 SDK"
+command -v curl >/dev/null 2>&1 || die "curl not found (apt-get install -y curl)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+WORK_DIR="$(mktemp -d /tmp/almyty-bench.XXXXXX)"
+API_PID=""
+SAMPLER_PID=""
+WRK_PID=""
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+    local status=$? pid
+    for pid in "$WRK_PID" "$SAMPLER_PID"; do
+        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    if [[ -n "$API_PID" ]] && kill -0 "$API_PID" 2>/dev/null; then
+        say "stopping the API (pid $API_PID)"
+        kill -TERM "$API_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$API_PID" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$API_PID" 2>/dev/null; then
+            kill -KILL "$API_PID" 2>/dev/null || true
+        fi
+        wait "$API_PID" 2>/dev/null || true
+    fi
+    if ((status != 0)) && [[ -s "$WORK_DIR/api.log" ]]; then
+        printf 'bench.sh: the end of the API log:\n' >&2
+        tail -n 30 "$WORK_DIR/api.log" >&2 || true
+    fi
+    rm -rf "$WORK_DIR"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------
+# 1. Tools, database, API.
+# ---------------------------------------------------------------------------
+
+if ! command -v wrk >/dev/null 2>&1; then
+    say "installing wrk from the Debian archive"
+    ((EUID == 0)) || die "wrk is missing and this is not root: apt-get install -y wrk"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 </dev/null || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2 </dev/null || die "apt-get install wrk failed"
+fi
+
+say "PostgreSQL cluster '$PG_CLUSTER' on 127.0.0.1:$PG_PORT"
+almyty_ensure_postgres "$PG_CLUSTER" "$PG_PORT" || die "could not bring up PostgreSQL"
+
+# Host=...;Port=...;Username=...;Password=...;Database=... -> its values.
+pg_value() {
+    local part
+    local -a parts
+    IFS=';' read -ra parts <<<"$ALMYTY_PG_CONNECTION"
+    for part in "${parts[@]}"; do
+        if [[ "${part%%=*}" == "$1" ]]; then
+            printf '%s\n' "${part#*=}"
+            return 0
+        fi
+    done
+    return 1
+}
+PG_HOST="$(pg_value Host)"
+PG_USER="$(pg_value Username)"
+PG_PASSWORD="$(pg_value Password)"
+PSQL="$ALMYTY_PG_BIN/psql"
+[[ -x "$PSQL" ]] || PSQL="$(command -v psql)" || die "psql not found"
+psql_admin() {
+    PGPASSWORD="$PG_PASSWORD" PGOPTIONS='-c client_min_messages=warning' "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres "$@"
+}
+
+say "fresh database $DB_NAME"
+psql_admin -c "drop database if exists $DB_NAME with (force)" >/dev/null
+psql_admin -c "create database $DB_NAME" >/dev/null
+PG_VERSION="$(psql_admin -tAc 'show server_version')"
+PG_POSTMASTER_PID="$(head -n 1 "$ALMYTY_PG_CLUSTER_DIR/data/postmaster.pid" | tr -dc '0-9')"
+[[ -n "$PG_POSTMASTER_PID" ]] || die "cannot read the postmaster pid of cluster '$PG_CLUSTER'"
+
+SOURCE_ROOT="$REPO_ROOT"
+if [[ -n "$GIT_REF" ]]; then
+    GIT_REV="$(git -C "$REPO_ROOT" rev-parse --verify --short "$GIT_REF^{commit}" 2>/dev/null)" || die "--ref: no commit '$GIT_REF'"
+    SOURCE_ROOT="$WORK_DIR/source"
+    mkdir -p "$SOURCE_ROOT"
+    git -C "$REPO_ROOT" archive --format=tar "$GIT_REV" | tar -x -C "$SOURCE_ROOT" || die "git archive $GIT_REV failed"
+    say "publishing commit $GIT_REV (not the working tree)"
+fi
+
+say "dotnet publish $API_PROJECT -c Release -o $APP_DIR --artifacts-path $ARTIFACTS_DIR"
+dotnet publish "$SOURCE_ROOT/$API_PROJECT" -c Release -o "$APP_DIR" --artifacts-path "$ARTIFACTS_DIR" -nologo -v quiet >"$WORK_DIR/publish.log" 2>&1 || {
+    tail -n 40 "$WORK_DIR/publish.log" >&2
+    die "dotnet publish failed"
+}
+[[ -f "$APP_DIR/Almyty.Api.dll" ]] || die "the publish succeeded but $APP_DIR/Almyty.Api.dll is missing"
+
+port_in_use() { (exec 8<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+API_PORT="$FIRST_PORT"
+while port_in_use "$API_PORT"; do
+    API_PORT=$((API_PORT + 1))
+    ((API_PORT < FIRST_PORT + 100)) || die "no free port in $FIRST_PORT-$((FIRST_PORT + 99))"
+done
+BASE_URL="http://127.0.0.1:$API_PORT"
+
+random_base64() { head -c "$1" /dev/urandom | base64 -w0; }
+export ASPNETCORE_ENVIRONMENT=Production
+export ASPNETCORE_URLS="$BASE_URL"
+export Logging__LogLevel__Default=Warning
+export Auth__Jwt__SigningKey
+Auth__Jwt__SigningKey="$(random_base64 48)"
+export Secrets__ActiveKeyId=bench
+export Secrets__Keys__bench
+Secrets__Keys__bench="$(random_base64 32)"
+export ConnectionStrings__Almyty="${ALMYTY_PG_CONNECTION/Database=almyty/Database=$DB_NAME}"
+[[ "$ConnectionStrings__Almyty" == *"Database=$DB_NAME"* ]] || die "unexpected connection string shape from postgres.sh"
+
+say "starting the API on $BASE_URL (migrations run on start)"
+dotnet "$APP_DIR/Almyty.Api.dll" </dev/null >"$WORK_DIR/api.log" 2>&1 &
+API_PID=$!
+ready=0
+for _ in $(seq 1 240); do
+    kill -0 "$API_PID" 2>/dev/null || die "the API exited while starting"
+    if curl -fsS -o /dev/null --max-time 2 "$BASE_URL/health/ready" 2>/dev/null; then
+        ready=1
+        break
+    fi
+    sleep 0.5
+done
+((ready)) || die "the API did not become ready within 120 s ($BASE_URL/health/ready)"
+# The port was free when chosen, but the API binds it only after its migrations:
+# make sure that what answered is this API, not a program that took the port meanwhile.
+if command -v ss >/dev/null 2>&1; then
+    ss -Hltnp "sport = :$API_PORT" 2>/dev/null | grep -q "pid=$API_PID," ||
+        die "something other than the API (pid $API_PID) listens on port $API_PORT; run this again"
+fi
+
+token_output="$(dotnet "$APP_DIR/Almyty.Api.dll" token --org bench-org --role owner --expires 120 </dev/null)" ||
+    die "'Almyty.Api.dll token' failed"
+TOKEN="$(printf '%s\n' "$token_output" | awk 'NF { last = $0 } END { print last }' | tr -d '[:space:]')"
+[[ "$TOKEN" =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$ ]] || die "'token' printed no JWT"
+
+# ---------------------------------------------------------------------------
+# 2. Seed.
+# ---------------------------------------------------------------------------
+
+say "seeding $SEED_COUNT providers"
+ids=()
+for i in $(seq 1 "$SEED_COUNT"); do
+    body="$(printf '{"name":"bench-%d","provider":"openai","apiKey":"sk-bench-%s","model":"gpt-4o"}' "$i" "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')")"
+    response="$(curl -sS --max-time 10 -w '\n%{http_code}' -X POST "$BASE_URL/llm-providers" \
+        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$body")" ||
+        die "POST /llm-providers failed"
+    code="${response##*$'\n'}"
+    [[ "$code" == 201 ]] || die "POST /llm-providers answered $code: ${response%$'\n'*}"
+    id="$(printf '%s' "${response%$'\n'*}" | grep -o '"id":"[0-9a-fA-F-]\{36\}"' | head -n 1 | cut -d'"' -f4)"
+    [[ -n "$id" ]] || die "no id in the answer to POST /llm-providers"
+    ids+=("$id")
+done
+
+# One GET, with the token unless the second argument is "anonymous": sets
+# PROBE_CODE and PROBE_BODY, and PROBE_WHY to a short account of a failure.
+probe() {
+    local response code
+    local -a auth=(-H "Authorization: Bearer $TOKEN")
+    [[ "${2:-}" != anonymous ]] || auth=()
+    response="$(curl -sS --max-time 10 -w '\n%{http_code}' "${auth[@]}" "$BASE_URL$1")" ||
+        die "GET $1 failed (is the API still running?)"
+    PROBE_CODE="${response##*$'\n'}"
+    PROBE_BODY="${response%$'\n'*}"
+    code="$(printf '%s' "$PROBE_BODY" | grep -o '"error":"[A-Z_]*"' | head -n 1 | cut -d'"' -f4 || true)"
+    PROBE_WHY="answers $PROBE_CODE${code:+ $code}"
+}
+
+# wrk scripts: the header, and for GET by id the seeded ids in turn.
+{
+    printf 'local ids = {\n'
+    printf '  "%s",\n' "${ids[@]}"
+    printf '}\n'
+    cat <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+local requests = {}
+local n = 0
+init = function(args)
+  for i, id in ipairs(ids) do
+    requests[i] = wrk.format("GET", "/llm-providers/" .. id)
+  end
+end
+request = function()
+  n = n % #requests + 1
+  return requests[n]
+end
+LUA
+} >"$WORK_DIR/by-id.lua"
+cat >"$WORK_DIR/auth.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+LUA
+export BENCH_TOKEN="$TOKEN"
+
+# ---------------------------------------------------------------------------
+# 3. Runs, with /proc sampling.
+# ---------------------------------------------------------------------------
+
+CLK_TCK="$(getconf CLK_TCK)"
+NPROC="$(nproc)"
+
+# utime+stime (+ reaped children's, with "all") of a process, in ticks; nothing when gone.
+proc_ticks() {
+    local stat
+    local -a f
+    if ! { read -r stat <"/proc/$1/stat"; } 2>/dev/null; then
+        return 0
+    fi
+    read -ra f <<<"${stat##*) }"
+    if [[ "${2:-}" == all ]]; then
+        echo $((f[11] + f[12] + f[13] + f[14]))
+    else
+        echo $((f[11] + f[12]))
+    fi
+}
+
+# The cluster's postmaster (with its reaped children) and every live child.
+pg_ticks() {
+    local total stat file
+    local -a f
+    total="$(proc_ticks "$PG_POSTMASTER_PID" all)"
+    total="${total:-0}"
+    for file in $(pgrep -P "$PG_POSTMASTER_PID" | sed 's#.*#/proc/&/stat#'); do
+        { read -r stat <"$file"; } 2>/dev/null || continue
+        read -ra f <<<"${stat##*) }"
+        total=$((total + f[11] + f[12]))
+    done
+    echo "$total"
+}
+
+# Busy and total ticks of the whole machine (all cores).
+system_ticks() {
+    local user nice system idle iowait irq softirq steal rest
+    read -r _ user nice system idle iowait irq softirq steal rest </proc/stat
+    echo "$((user + nice + system + irq + softirq + steal)) $((user + nice + system + idle + iowait + irq + softirq + steal))"
+}
+
+status_kb() {
+    local key value rest
+    while read -r key value rest; do
+        if [[ "$key" == "$2:" ]]; then
+            echo "$value"
+            return
+        fi
+    done <"/proc/$1/status"
+    echo 0
+}
+
+# Samples the API's VmRSS every half second into a file, until killed.
+rss_sampler() {
+    while kill -0 "$API_PID" 2>/dev/null; do
+        status_kb "$API_PID" VmRSS >>"$1" 2>/dev/null || true
+        sleep 0.5
+    done
+}
+
+to_ms() { # "1.23ms" / "850.00us" / "1.02s" / "2.00m" -> milliseconds
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
+        printf "%.2f", n
+    }'
+}
+
+mb() { awk -v kb="$1" 'BEGIN { printf "%.0f", kb / 1024 }'; }
+pct() { # ticks-before ticks-after seconds -> % of one core ("?" when the process was gone)
+    if [[ -z "$1" || -z "$2" ]]; then
+        printf '?'
+        return
+    fi
+    awk -v t=$(($2 - $1)) -v d="$3" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (d > 0 ? 100 * t / d / hz : 0) }'
+}
+
+results=()
+run_wrk() { # name duration lua|- path
+    local name="$1" duration="$2" script="$3" path="$4"
+    local -a args=(-t "$THREADS" -c "$CONNECTIONS" --latency)
+    if [[ "$script" != - ]]; then
+        args+=(-s "$script")
+    fi
+
+    say "$name: warm-up ${WARMUP}s"
+    wrk "${args[@]}" -d "${WARMUP}s" "$BASE_URL$path" >"$WORK_DIR/$name.warmup.txt" 2>&1 ||
+        die "wrk failed in the warm-up of $name: $(cat "$WORK_DIR/$name.warmup.txt")"
+    sleep 1
+
+    say "$name: wrk -t$THREADS -c$CONNECTIONS -d${duration}s --latency $path"
+    : >"$WORK_DIR/$name.rss"
+    rss_sampler "$WORK_DIR/$name.rss" &
+    SAMPLER_PID=$!
+    local started
+    started="$(date +%s.%N)"
+    wrk "${args[@]}" -d "${duration}s" "$BASE_URL$path" >"$WORK_DIR/$name.txt" 2>&1 &
+    WRK_PID=$!
+
+    # CPU over the middle of the run (from 1 s in to 2 s before the end).
+    sleep 1
+    local api0 pg0 wrk0 sys0 api1 pg1 wrk1 sys1 t0 t1
+    t0="$(date +%s.%N)"
+    wrk0="$(proc_ticks "$WRK_PID")"
+    api0="$(proc_ticks "$API_PID")"
+    pg0="$(pg_ticks)"
+    sys0="$(system_ticks)"
+    # Until 2 s before the end, however long the first snapshot took on a busy machine.
+    sleep "$(awk -v s="$started" -v d="$duration" -v now="$(date +%s.%N)" 'BEGIN { w = s + d - 2 - now; printf "%.2f", (w > 0.5 ? w : 0.5) }')"
+    wrk1="$(proc_ticks "$WRK_PID")"
+    api1="$(proc_ticks "$API_PID")"
+    pg1="$(pg_ticks)"
+    sys1="$(system_ticks)"
+    t1="$(date +%s.%N)"
+
+    if ! wait "$WRK_PID"; then
+        WRK_PID=""
+        die "wrk failed in $name: $(cat "$WORK_DIR/$name.txt")"
+    fi
+    WRK_PID=""
+    sleep 2 # "after": memory once the load has stopped
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+
+    local out rps p50 p90 p99 requests non2xx socket_errors rss_peak rss_after hwm threads
+    out="$WORK_DIR/$name.txt"
+    rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
+    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+    p90="$(to_ms "$(awk '$1 == "90%" { print $2 }' "$out")")"
+    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+    requests="$(awk '/ requests in / { print $1 }' "$out")"
+    non2xx="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")"
+    socket_errors="$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' "$out")"
+    [[ -n "$rps" && -n "$requests" ]] || die "cannot read the wrk output of $name: $(cat "$out")"
+    rss_peak="$(sort -n "$WORK_DIR/$name.rss" | tail -n 1)"
+    rss_after="$(status_kb "$API_PID" VmRSS)"
+    hwm="$(status_kb "$API_PID" VmHWM)"
+    threads="$(status_kb "$API_PID" Threads)"
+
+    local elapsed api_pct pg_pct wrk_pct busy_pct other_pct
+    elapsed="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+    api_pct="$(pct "$api0" "$api1" "$elapsed")"
+    pg_pct="$(pct "$pg0" "$pg1" "$elapsed")"
+    wrk_pct="$(pct "$wrk0" "$wrk1" "$elapsed")"
+    # The machine's busy share, scaled to "% of one core" like the others.
+    busy_pct="$(awk -v b0="${sys0% *}" -v t0="${sys0#* }" -v b1="${sys1% *}" -v t1="${sys1#* }" -v n="$NPROC" \
+        'BEGIN { printf "%.0f", (t1 > t0 ? 100 * n * (b1 - b0) / (t1 - t0) : 0) }')"
+    other_pct="?"
+    if [[ "$api_pct$pg_pct$wrk_pct" != *"?"* ]]; then
+        other_pct=$((busy_pct - api_pct - pg_pct - wrk_pct))
+        ((other_pct >= 0)) || other_pct=0
+    fi
+
+    # name|path|duration|requests|rps|p50|p90|p99|non2xx|socket errors|rss peak|rss after|hwm|threads|api%|pg%|wrk%|other%|busy%
+    results+=("$name|$path|$duration|$requests|$rps|$p50|$p90|$p99|${non2xx:-0}|${socket_errors:-0}|$(mb "${rss_peak:-0}")|$(mb "$rss_after")|$(mb "$hwm")|$threads|$api_pct|$pg_pct|$wrk_pct|$other_pct|$busy_pct")
+    printf '    %s req/s, p50 %s ms, p90 %s ms, p99 %s ms, non-2xx %s; RSS peak %s MB; CPU%% api %s, postgres %s, wrk %s, other %s (of %s%%)\n' \
+        "$rps" "$p50" "$p90" "$p99" "${non2xx:-0}" "$(mb "${rss_peak:-0}")" "$api_pct" "$pg_pct" "$wrk_pct" "$other_pct" "$((NPROC * 100))" >&2
+    sleep 1
+}
+
+# A scenario that does not answer as it should is reported, not measured.
+SKIPPED=0
+skip() { # name path why
+    results+=("$1|$2|-|SKIP|$3")
+    SKIPPED=$((SKIPPED + 1))
+    printf 'bench.sh: warning: %s is not measured: GET %s %s\n' "$1" "$2" "$3" >&2
+}
+
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+START_RSS="$(mb "$(status_kb "$API_PID" VmRSS)")"
+GET_BYTES="?"
+LIST_BYTES="?"
+
+probe "/llm-providers/${ids[0]}"
+if [[ "$PROBE_CODE" == 200 && "$PROBE_BODY" == *"\"id\":\"${ids[0]}\""* ]]; then
+    GET_BYTES=${#PROBE_BODY}
+    run_wrk get-by-id "$DURATION" "$WORK_DIR/by-id.lua" "/llm-providers/${ids[0]}"
+else
+    skip get-by-id "/llm-providers/{id}" "$PROBE_WHY"
+fi
+
+probe "/llm-providers?limit=20"
+list_items="$(printf '%s' "$PROBE_BODY" | grep -o '"apiKeyHint"' | wc -l || true)"
+if [[ "$PROBE_CODE" == 200 ]] && ((list_items == 20)); then
+    LIST_BYTES=${#PROBE_BODY}
+    run_wrk list-20 "$DURATION" "$WORK_DIR/auth.lua" "/llm-providers?limit=20"
+elif [[ "$PROBE_CODE" == 200 ]]; then
+    skip list-20 "/llm-providers?limit=20" "answers $list_items items, not 20"
+else
+    skip list-20 "/llm-providers?limit=20" "$PROBE_WHY"
+fi
+
+probe /health/live anonymous
+if [[ "$PROBE_CODE" == 200 ]]; then
+    run_wrk health-live "$FLOOR_DURATION" - /health/live
+else
+    skip health-live /health/live "$PROBE_WHY"
+fi
+
+probe /llm-providers/not-a-uuid
+if [[ "$PROBE_CODE" == 400 ]]; then
+    run_wrk auth-only "$FLOOR_DURATION" "$WORK_DIR/auth.lua" /llm-providers/not-a-uuid
+else
+    skip auth-only /llm-providers/not-a-uuid "$PROBE_WHY (400 expected)"
+fi
+
+
+# ---------------------------------------------------------------------------
+# 4. docs/performance.md
+# ---------------------------------------------------------------------------
+
+field() { # record index
+    local -a f
+    IFS='|' read -ra f <<<"$1"
+    printf '%s' "${f[$2]:-}"
+}
+record_of() {
+    local r
+    for r in "${results[@]}"; do
+        if [[ "${r%%|*}" == "$1" ]]; then
+            printf '%s' "$r"
+            return 0
+        fi
+    done
+    printf '%s|-|-|SKIP|was not run' "$1"
+}
+measured() { [[ "$(field "$1" 3)" != SKIP ]]; }
+fmt_int() { printf '%s' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+us_per_request() { # cpu% rps -> µs of CPU per request
+    [[ "$1" =~ ^[0-9]+$ ]] || {
+        printf '?'
+        return
+    }
+    awk -v c="$1" -v r="$2" 'BEGIN { printf "%.0f", (r > 0 ? 10000 * c / r : 0) }'
+}
+
+get_r="$(record_of get-by-id)"
+list_r="$(record_of list-20)"
+live_r="$(record_of health-live)"
+auth_r="$(record_of auth-only)"
+
+max_hwm=""
+max_other=0
+for r in "${results[@]}"; do
+    measured "$r" || continue
+    h="$(field "$r" 12)"
+    if [[ -z "$max_hwm" ]] || ((h > max_hwm)); then
+        max_hwm=$h
+    fi
+    o="$(field "$r" 17)"
+    if [[ "$o" =~ ^[0-9]+$ ]] && ((o > max_other)); then
+        max_other=$o
+    fi
+done
+
+# A target row: label, record (or "-"), measured text, test command...
+target_row() {
+    local label="$1" record="$2" shown="$3" verdict
+    shift 3
+    if [[ "$record" != - ]] && ! measured "$record"; then
+        printf '| %s | not measured: %s | **not measured** |\n' "$label" "$(field "$record" 4)"
+        return
+    fi
+    if "$@"; then verdict=met; else verdict='**missed**'; fi
+    printf '| %s | %s | %s |\n' "$label" "$shown" "$verdict"
+}
+get_rps_ok() { ge "$(field "$get_r" 4)" 5000 && (($(field "$get_r" 8) + $(field "$get_r" 9) == 0)); }
+get_p99_ok() { le "$(field "$get_r" 7)" 10; }
+list_rps_ok() { ge "$(field "$list_r" 4)" 2000 && (($(field "$list_r" 8) + $(field "$list_r" 9) == 0)); }
+rss_ok() { [[ -n "$max_hwm" ]] && ((max_hwm <= 200)); }
+
+scenario_row() { # record label
+    local r="$1"
+    if ! measured "$r"; then
+        printf '| %s | not measured: %s | | | | | | | | | |\n' "$2" "$(field "$r" 4)"
+        return
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$2" "$(fmt_int "$(field "$r" 4)")" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
+        "$(fmt_int "$(field "$r" 3)")" "$(fmt_int "$(field "$r" 8)")" "$(field "$r" 9)" \
+        "$(field "$r" 10)" "$(field "$r" 11)" "$(field "$r" 12)"
+}
+with_pct() { if [[ "$1" == "?" ]]; then printf '?'; else printf '%s%%' "$1"; fi; }
+cpu_row() { # record label
+    local r="$1"
+    measured "$r" || return 0
+    printf '| %s | %s | %s | %s | %s | %s%% of %s%% | %s | %s |\n' \
+        "$2" "$(with_pct "$(field "$r" 14)")" "$(with_pct "$(field "$r" 15)")" "$(with_pct "$(field "$r" 16)")" "$(with_pct "$(field "$r" 17)")" \
+        "$(field "$r" 18)" "$((NPROC * 100))" \
+        "$(us_per_request "$(field "$r" 14)" "$(field "$r" 4)")" "$(us_per_request "$(field "$r" 15)" "$(field "$r" 4)")"
+}
+
+CPU_MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+MEM_TOTAL="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+DOTNET_SDK="$(dotnet --version)"
+DOTNET_RUNTIME="$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }')"
+ASPNET_RUNTIME="$(dotnet --list-runtimes | awk '$1 == "Microsoft.AspNetCore.App" { v = $2 } END { print v }')"
+WRK_VERSION="$(wrk --version 2>&1 | awk 'NR == 1 { print $2 }' || true)"
+KERNEL="$(uname -r)"
+NOW="$(date -u '+%Y-%m-%d %H:%M UTC')"
+DIRTY_NOTE=""
+if [[ -n "$GIT_REF" ]]; then
+    DIRTY_NOTE=", published with --ref $GIT_REF"
+else
+    GIT_REV="$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    GIT_DIRTY="$(git -C "$REPO_ROOT" status --porcelain -- src 2>/dev/null | wc -l)"
+    if ((GIT_DIRTY > 0)); then
+        DIRTY_NOTE=" with $GIT_DIRTY uncommitted change(s) under src/"
+    fi
+fi
+
+analysis='<!-- analysis:begin -->
+_No analysis written yet: read the figures above and write here what limits the throughput. build/bench.sh keeps this block when it rewrites the file._
+<!-- analysis:end -->'
+if [[ -f "$OUTPUT" ]] && grep -q '<!-- analysis:begin -->' "$OUTPUT" && grep -q '<!-- analysis:end -->' "$OUTPUT"; then
+    analysis="$(sed -n '/<!-- analysis:begin -->/,/<!-- analysis:end -->/p' "$OUTPUT")"
+fi
+
+mkdir -p "$(dirname "$OUTPUT")"
+{
+    cat <<EOF
+# Performance
+
+Measured by \`build/bench.sh\` on $NOW (commit $GIT_REV$DIRTY_NOTE).
+Rerun it with \`build/bench.sh [--duration N] [--connections N] [--warmup N] [--ref REV]\`; it rewrites this
+file except the hand-written analysis at the end.
+
+## Machine
+
+| | |
+|---|---|
+| CPU | $CPU_MODEL, $NPROC cores (\`nproc\`) |
+| Memory | $MEM_TOTAL |
+| Kernel | Linux $KERNEL |
+| .NET | SDK $DOTNET_SDK; runtimes Microsoft.NETCore.App $DOTNET_RUNTIME, Microsoft.AspNetCore.App $ASPNET_RUNTIME |
+| PostgreSQL | $PG_VERSION; private cluster \`$PG_CLUSTER\` of build/lib/postgres.sh: shared_buffers 128MB, fsync on) |
+| wrk | ${WRK_VERSION:-unknown} (Debian's package) |
+| Load average before the runs | $LOAD_BEFORE |
+
+## Method
+
+- **What runs where.** Everything on this one machine, sharing its $NPROC cores, nothing pinned: PostgreSQL on
+  127.0.0.1:$PG_PORT (a fresh database \`$DB_NAME\` each run, migrated by the API on start); the API,
+  \`dotnet publish -c Release\` run as \`dotnet Almyty.Api.dll\` on $BASE_URL with
+  \`ASPNETCORE_ENVIRONMENT=Production\`, \`Logging__LogLevel__Default=Warning\`, the Web SDK's default GC
+  (server GC) and throwaway secrets; and the load generator wrk.
+- **Data.** $SEED_COUNT providers of one organization, seeded through POST /llm-providers, with no usage counted yet.
+  Every request but /health/live carries an owner token (HS256) minted by \`Almyty.Api.dll token\`.
+  One provider is $GET_BYTES bytes of JSON; a page of 20 is $LIST_BYTES bytes.
+- **Load.** wrk with $THREADS threads and $CONNECTIONS keep-alive connections, closed loop (each connection sends its
+  next request when the answer has arrived), \`--latency\`. Each scenario first gets a ${WARMUP} s warm-up run
+  (discarded: JIT tiering, connection pools), then ${DURATION} s measured (the two floors ${FLOOR_DURATION} s).
+  GET by id cycles through the $SEED_COUNT ids.
+- **Sampling.** The API's VmRSS every 0.5 s during each run and 2 s after it; its VmHWM (peak since start)
+  after it. CPU time of the API process, of the PostgreSQL cluster (postmaster and backends) and of wrk from
+  \`/proc/<pid>/stat\`, and of the whole machine from \`/proc/stat\`, over each run less its first and last second,
+  in % of one core (the machine has $((NPROC * 100))%). "Other" is the rest of the machine's busy time: other
+  programs, and kernel work not charged to these processes.
+
+## Results
+
+| Scenario | Requests/s | p50 ms | p90 ms | p99 ms | Requests | Non-2xx | Socket errors | API RSS peak during, MB | API RSS after, MB | API VmHWM, MB |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF
+    scenario_row "$get_r" 'GET /llm-providers/{id}'
+    scenario_row "$list_r" 'GET /llm-providers?limit=20'
+    scenario_row "$live_r" 'floor: GET /health/live (no token, no database)'
+    scenario_row "$auth_r" 'floor: GET /llm-providers/not-a-uuid (token validated, 400 before the database)'
+    cat <<EOF
+
+The second floor answers 400 by design: its non-2xx count is its answers, not errors. The API's resident
+memory after start-up and seeding was $START_RSS MB.
+
+## Against the targets
+
+| Target | Measured | Verdict |
+|---|---|---|
+EOF
+    target_row "GET by id at $CONNECTIONS connections: ≥ 5,000 req/s" "$get_r" "$(fmt_int "$(field "$get_r" 4)") req/s" get_rps_ok
+    target_row "GET by id at $CONNECTIONS connections: p99 ≤ 10 ms" "$get_r" "$(field "$get_r" 7) ms" get_p99_ok
+    target_row "List of 20: ≥ 2,000 req/s" "$list_r" "$(fmt_int "$(field "$list_r" 4)") req/s" list_rps_ok
+    target_row "API resident memory ≤ 200 MB" - "peak ${max_hwm:-?} MB (VmHWM, all runs)" rss_ok
+    cat <<EOF
+
+## What limits it
+
+CPU during each measured run, in % of one core, and the CPU time that one request costs:
+
+| Scenario | API | PostgreSQL | wrk | Other | Machine busy | API µs/request | PostgreSQL µs/request |
+|---|---:|---:|---:|---:|---:|---:|---:|
+EOF
+    cpu_row "$get_r" 'GET /llm-providers/{id}'
+    cpu_row "$list_r" 'GET /llm-providers?limit=20'
+    cpu_row "$live_r" 'floor: /health/live'
+    cpu_row "$auth_r" 'floor: token, no database'
+    printf '\n'
+    if ((max_other > 25)); then
+        printf '**The machine was not quiet:** up to %s%% of a core went to other programs during a run, so the\nthroughput above is lower than this machine gives the API alone. Rerun when it is idle.\n\n' "$max_other"
+    fi
+    cat <<EOF
+When "Machine busy" is close to $((NPROC * 100))%, the machine is saturated and the API, PostgreSQL and wrk
+compete for its cores: a cheaper request then shows as fewer µs of CPU per request and more requests per
+second, not as idle cores.
+
+$analysis
+EOF
+} >"$OUTPUT.tmp.$$"
+mv -f "$OUTPUT.tmp.$$" "$OUTPUT"
+
+say "wrote ${OUTPUT#"$REPO_ROOT"/}"
+for r in "${results[@]}"; do
+    if measured "$r"; then
+        printf '  %-12s %7s req/s  p50 %6s ms  p90 %6s ms  p99 %6s ms  non-2xx %s  RSS peak %s MB  CPU api %s%% pg %s%% wrk %s%% other %s%%\n' \
+            "$(field "$r" 0)" "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
+            "$(field "$r" 8)" "$(field "$r" 10)" "$(field "$r" 14)" "$(field "$r" 15)" "$(field "$r" 16)" "$(field "$r" 17)"
+    else
+        printf '  %-12s not measured: %s\n' "$(field "$r" 0)" "$(field "$r" 4)"
+    fi
+done
+if ((SKIPPED > 0)); then
+    die "$SKIPPED scenario(s) could not be measured (see above); ${OUTPUT#"$REPO_ROOT"/} says which"
+fi
