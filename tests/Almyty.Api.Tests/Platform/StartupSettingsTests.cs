@@ -119,6 +119,24 @@ public sealed class StartupSettingsTests
         run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
     }
 
+    [Theory]
+    [InlineData("Chat__DefaultTimeoutSeconds", "abc")]
+    [InlineData("Gateways__MaxRetryAttempts", "two")]
+    [InlineData("Gateways__CircuitFailureRatio", "half")]
+    public async Task A_setting_that_is_not_a_number_exits_1_naming_it_without_a_stack_trace_or_its_value(string setting, string value)
+    {
+        var environment = ValidSettings();
+        environment[setting] = value;
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        run.StandardError.ShouldContain(Heading);
+        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldContain(setting);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        run.StandardError.ShouldNotContain($"'{value}'");
+    }
+
     /// <summary>The lines of the failure list, without their bullets.</summary>
     private static List<string> FailuresIn(ProcessRun run) =>
         run.StandardError.Split('\n')
