@@ -30,8 +30,6 @@ public sealed class UsageRecord
 
     public long TotalTokens => (InputTokens ?? 0) + (OutputTokens ?? 0);
 
-    public bool Succeeded => Outcome == SuccessOutcome;
-
     public const string SuccessOutcome = "success";
 
     public static UsageRecord Create(

@@ -90,7 +90,7 @@ internal static class GatewaySetup
             }
 
             // A wait longer than we would sit out (in seconds or as a date) goes back to the caller instead.
-            return RetryAfterOf(response) is not { } wait || wait <= maxRetryAfter;
+            return UpstreamCaller.RetryAfterOf(response) is not { } wait || wait <= maxRetryAfter;
         }
 
         return outcome.Exception switch
@@ -100,13 +100,6 @@ internal static class GatewaySetup
             _ => false,
         };
     }
-
-    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
-        _ => null,
-    };
 
     /// <summary>What counts against a provider's circuit: its own failures, not rate limits or our egress policy.</summary>
     internal static bool IsUpstreamFault(Outcome<HttpResponseMessage> outcome) =>

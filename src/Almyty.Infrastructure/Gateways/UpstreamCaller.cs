@@ -188,7 +188,8 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     private static string ReasonOf(int status) =>
         Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : string.Empty;
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    /// <summary>Retry-After in seconds or as a date, or OpenAI's retry-after-ms; null when the provider gave none.</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)

@@ -19,7 +19,6 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.Property(u => u.Cost).HasPrecision(UsagePrecision.CostPrecision, UsagePrecision.CostScale);
         builder.Property(u => u.Outcome).HasMaxLength(64).IsRequired();
         builder.Ignore(u => u.TotalTokens);
-        builder.Ignore(u => u.Succeeded);
         builder.HasIndex(u => new { u.OrganizationId, u.ProviderId, u.CreatedAt });
     }
 }
