@@ -9,9 +9,15 @@ using Npgsql;
 
 namespace Almyty.Infrastructure.Persistence;
 
-internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options, ICurrentPrincipal principal)
+/// <remarks>
+/// Pooled (AddPooledDbContextFactory): an instance outlives its request, so the caller is not a constructor
+/// argument but set on every rental by <see cref="PersistenceSetup.RentFor"/>, the only way the service obtains one.
+/// </remarks>
+internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     : DbContext(options), IAlmytyDbContext
 {
+    private ICurrentPrincipal? _principal;
+
     public DbSet<LlmProvider> Providers => Set<LlmProvider>();
 
     public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
@@ -31,7 +37,14 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options,
         ChatSessions.FromSql($"SELECT *, xmin FROM chat_sessions WHERE id = {sessionId} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
-    internal string? CurrentOrganizationId => principal.OrganizationId;
+    internal string? CurrentOrganizationId => _principal?.OrganizationId;
+
+    /// <summary>Binds this rented instance to the caller of the current scope (replacing the previous renter's).</summary>
+    internal AlmytyDbContext ActingFor(ICurrentPrincipal principal)
+    {
+        _principal = principal;
+        return this;
+    }
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,3 @@
-using Almyty.Application.Common.Abstractions;
-using Almyty.Application.Common.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -12,13 +10,6 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<A
     {
         var options = new DbContextOptionsBuilder<AlmytyDbContext>();
         PersistenceSetup.Configure(options, "Host=localhost;Database=almyty_design");
-        return new AlmytyDbContext(options.Options, new NobodySignedIn());
-    }
-
-    private sealed class NobodySignedIn : ICurrentPrincipal
-    {
-        public string? UserId => null;
-        public string? OrganizationId => null;
-        public Role? Role => null;
+        return new AlmytyDbContext(options.Options);
     }
 }

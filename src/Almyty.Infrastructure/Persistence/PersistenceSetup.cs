@@ -1,10 +1,17 @@
+using Almyty.Application.Common.Abstractions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Almyty.Infrastructure.Persistence;
 
 internal static class PersistenceSetup
 {
+    /// <summary>A context from the pool for one scope, bound to that scope's caller; disposing the scope returns it.</summary>
+    public static AlmytyDbContext RentFor(IServiceProvider services) =>
+        services.GetRequiredService<IDbContextFactory<AlmytyDbContext>>().CreateDbContext()
+            .ActingFor(services.GetRequiredService<ICurrentPrincipal>());
+
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options
             .UseNpgsql(WithPerformanceDefaults(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))

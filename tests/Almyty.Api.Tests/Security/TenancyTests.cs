@@ -129,6 +129,25 @@ public sealed class TenancyTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await foreign.ShouldBeErrorAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
 
+    [Fact]
+    public async Task Interleaved_requests_of_two_organizations_each_see_only_their_own_providers()
+    {
+        // DbContexts are pooled: an instance served to organization A is served to B next. Every rental must be rebound.
+        var (clientA, clientB) = TwoOrganizations();
+        var idA = ProviderSeed.IdOf(await ProviderSeed.CreateAsync(clientA, "Pooled A"));
+        var idB = ProviderSeed.IdOf(await ProviderSeed.CreateAsync(clientB, "Pooled B"));
+
+        var requests = Enumerable.Range(0, 40).Select(async i =>
+        {
+            var (client, own, foreign) = i % 2 == 0 ? (clientA, idA, idB) : (clientB, idB, idA);
+            using var listed = await client.GetAsync(ProviderSeed.Url, TestContext.Current.CancellationToken);
+            (await listed.DataAsync())["providers"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ShouldBe([own]);
+            using var foreignGet = await client.GetAsync($"{ProviderSeed.Url}/{foreign}", TestContext.Current.CancellationToken);
+            foreignGet.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        });
+        await Task.WhenAll(requests);
+    }
+
     private (HttpClient A, HttpClient B) TwoOrganizations() =>
         (factory.ClientFor(ProviderSeed.UniqueOrganization("org-a"), "owner"), factory.ClientFor(ProviderSeed.UniqueOrganization("org-b"), "owner"));
 
