@@ -12,20 +12,31 @@
 # from port 5090 up, Production, logging at Warning, throwaway secrets) and wrk
 # (installed from Debian when missing).
 #
-# 1. seeds 50 providers through POST /llm-providers with an owner token;
-# 2. for each scenario: a warm-up, then wrk (2 threads, --connections, --duration,
-#    --latency) while the API's memory (VmRSS, VmHWM) and the CPU time of the
-#    API, PostgreSQL, wrk and the rest of the machine are sampled from /proc;
+# 1. seeds 50 providers through POST /llm-providers with an owner token, and one
+#    `custom` provider whose baseUrl is a fake OpenAI-compatible upstream that
+#    build/bench/Almyty.Bench serves on 127.0.0.1 (fixed answers from pre-built
+#    bytes, usage reported, model gpt-4o-mini so every call is priced);
+# 2. for each scenario: a warm-up, then wrk (--latency) while the API's memory
+#    (VmRSS, VmHWM) and the CPU time of the API, PostgreSQL, the fake upstream,
+#    wrk and the rest of the machine are sampled from /proc;
 #      GET /llm-providers/{id}        (the 50 ids in turn)      target >= 5,000 req/s, p99 <= 10 ms
 #      GET /llm-providers?limit=20    (a page of 20)            target >= 2,000 req/s
 #      GET /health/live               (floor: no token, no database)
 #      GET /llm-providers/not-a-uuid  (floor: token validated, 400 before the database)
-#    the API's resident memory target is <= 200 MB;
-# 3. writes docs/performance.md. Its section between the markers
+#      POST /v1/chat/completions      (the upstream called directly)    at 1, 16, 64 connections
+#      POST /llm-providers/{id}/chat  (one-off)                          at 1, 16, 64 connections
+#      POST /llm-providers/{id}/chat  (64 sessions in turn)              at 1, 16, 64 connections
+#    target one-off chat at 16 connections >= 3,000 req/s; the API's resident memory <= 200 MB;
+# 3. one request at a time on one connection (Almyty.Bench latency), the upstream
+#    directly and through the API: the overhead the API adds to a chat (target
+#    p50 <= 1 ms, p99 <= 3 ms), and for a streamed chat the time to the first
+#    delta (target <= 2 ms added at p50);
+# 4. writes docs/performance.md. Its section between the markers
 #    <!-- analysis:begin --> and <!-- analysis:end --> is written by hand and
 #    kept from the previous file.
-# The API is stopped at the end; the PostgreSQL cluster keeps running. Takes
-# about 2-3 minutes with the defaults (duration 20 s, 16 connections, warm-up 5 s).
+# --connections sets the provider scenarios' connections only. The API and the
+# upstream are stopped at the end; the PostgreSQL cluster keeps running. Takes
+# about 8 minutes with the defaults (duration 20 s, 16 connections, warm-up 5 s).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -37,7 +48,18 @@ PG_CLUSTER="bench"
 PG_PORT=55433
 DB_NAME="almyty_bench"
 FIRST_PORT=5090
+UPSTREAM_FIRST_PORT=5190
+BENCH_TOOL_PROJECT="build/bench/Almyty.Bench/Almyty.Bench.csproj"
+TOOL_DIR="$ARTIFACTS_DIR/bench-tool"
 SEED_COUNT=50
+SESSION_COUNT=64
+CHAT_CONNECTIONS=(1 16 64)
+LATENCY_COUNT=2000
+LATENCY_WARMUP=300
+STREAM_COUNT=400
+STREAM_WARMUP=50
+STREAM_CHUNKS=8
+STREAM_CHUNK_DELAY_MS=5
 THREADS=2
 
 DURATION=20
@@ -45,7 +67,7 @@ CONNECTIONS=16
 WARMUP=5
 GIT_REF=""
 
-usage() { sed -n '2,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,44s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 die() {
     printf 'bench.sh: error: %s\n' "$*" >&2
     exit 1
@@ -98,6 +120,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 WORK_DIR="$(mktemp -d /tmp/almyty-bench.XXXXXX)"
 API_PID=""
+UPSTREAM_PID=""
 SAMPLER_PID=""
 WRK_PID=""
 
@@ -110,6 +133,10 @@ cleanup() {
             wait "$pid" 2>/dev/null || true
         fi
     done
+    if [[ -n "$UPSTREAM_PID" ]] && kill -0 "$UPSTREAM_PID" 2>/dev/null; then
+        kill -TERM "$UPSTREAM_PID" 2>/dev/null || true
+        wait "$UPSTREAM_PID" 2>/dev/null || true
+    fi
     if [[ -n "$API_PID" ]] && kill -0 "$API_PID" 2>/dev/null; then
         say "stopping the API (pid $API_PID)"
         kill -TERM "$API_PID" 2>/dev/null || true
@@ -192,13 +219,41 @@ dotnet publish "$SOURCE_ROOT/$API_PROJECT" -c Release -o "$APP_DIR" --artifacts-
 }
 [[ -f "$APP_DIR/Almyty.Api.dll" ]] || die "the publish succeeded but $APP_DIR/Almyty.Api.dll is missing"
 
+say "dotnet publish $BENCH_TOOL_PROJECT -c Release -o $TOOL_DIR"
+dotnet publish "$SOURCE_ROOT/$BENCH_TOOL_PROJECT" -c Release -o "$TOOL_DIR" --artifacts-path "$ARTIFACTS_DIR" -nologo -v quiet >"$WORK_DIR/publish-tool.log" 2>&1 || {
+    tail -n 40 "$WORK_DIR/publish-tool.log" >&2
+    die "dotnet publish of the bench tool failed"
+}
+BENCH_TOOL=(dotnet "$TOOL_DIR/Almyty.Bench.dll")
+
 port_in_use() { (exec 8<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-API_PORT="$FIRST_PORT"
-while port_in_use "$API_PORT"; do
-    API_PORT=$((API_PORT + 1))
-    ((API_PORT < FIRST_PORT + 100)) || die "no free port in $FIRST_PORT-$((FIRST_PORT + 99))"
-done
+free_port() { # first-port -> the first free port of the 100 from there
+    local port="$1"
+    while port_in_use "$port"; do
+        port=$((port + 1))
+        ((port < $1 + 100)) || die "no free port in $1-$(($1 + 99))"
+    done
+    printf '%s' "$port"
+}
+API_PORT="$(free_port "$FIRST_PORT")"
 BASE_URL="http://127.0.0.1:$API_PORT"
+UPSTREAM_PORT="$(free_port "$UPSTREAM_FIRST_PORT")"
+UPSTREAM_URL="http://127.0.0.1:$UPSTREAM_PORT"
+
+say "starting the fake upstream on $UPSTREAM_URL"
+"${BENCH_TOOL[@]}" upstream --port "$UPSTREAM_PORT" --chunks "$STREAM_CHUNKS" --chunk-delay-ms "$STREAM_CHUNK_DELAY_MS" \
+    </dev/null >"$WORK_DIR/upstream.log" 2>&1 &
+UPSTREAM_PID=$!
+upstream_ready=0
+for _ in $(seq 1 60); do
+    kill -0 "$UPSTREAM_PID" 2>/dev/null || die "the fake upstream exited while starting: $(cat "$WORK_DIR/upstream.log")"
+    if curl -fsS -o /dev/null --max-time 2 -X POST -H 'Content-Type: application/json' -d '{}' "$UPSTREAM_URL/v1/chat/completions" 2>/dev/null; then
+        upstream_ready=1
+        break
+    fi
+    sleep 0.5
+done
+((upstream_ready)) || die "the fake upstream did not answer within 30 s ($UPSTREAM_URL)"
 
 random_base64() { head -c "$1" /dev/urandom | base64 -w0; }
 export ASPNETCORE_ENVIRONMENT=Production
@@ -209,6 +264,8 @@ Auth__Jwt__SigningKey="$(random_base64 48)"
 export Secrets__ActiveKeyId=bench
 export Secrets__Keys__bench
 Secrets__Keys__bench="$(random_base64 32)"
+# The fake upstream is on loopback, which the egress policy refuses unless allowed by name.
+export Egress__AllowedHosts__0=127.0.0.1
 export ConnectionStrings__Almyty="${ALMYTY_PG_CONNECTION/Database=almyty/Database=$DB_NAME}"
 [[ "$ConnectionStrings__Almyty" == *"Database=$DB_NAME"* ]] || die "unexpected connection string shape from postgres.sh"
 
@@ -255,6 +312,26 @@ for i in $(seq 1 "$SEED_COUNT"); do
     ids+=("$id")
 done
 
+say "adding the chat provider (custom, baseUrl $UPSTREAM_URL/v1)"
+body="$(printf '{"name":"bench-upstream","provider":"custom","apiKey":"bench-%s","model":"gpt-4o-mini","baseUrl":"%s/v1"}' \
+    "$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$UPSTREAM_URL")"
+response="$(curl -sS --max-time 10 -w '\n%{http_code}' -X POST "$BASE_URL/llm-providers" \
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$body")" || die "POST /llm-providers failed"
+[[ "${response##*$'\n'}" == 201 ]] || die "POST /llm-providers (chat provider) answered ${response##*$'\n'}: ${response%$'\n'*}"
+CHAT_PROVIDER_ID="$(printf '%s' "${response%$'\n'*}" | grep -o '"id":"[0-9a-fA-F-]\{36\}"' | head -n 1 | cut -d'"' -f4)"
+[[ -n "$CHAT_PROVIDER_ID" ]] || die "no id in the answer to POST /llm-providers (chat provider)"
+CHAT_PATH="/llm-providers/$CHAT_PROVIDER_ID/chat"
+CHAT_MESSAGE="Hello, what can you do?"
+# What the API sends upstream for that message (build/bench compares the two paths with the same answer).
+DIRECT_BODY="$(printf '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"%s"}],"temperature":0.7,"top_p":1,"max_completion_tokens":4096}' "$CHAT_MESSAGE")"
+ONE_OFF_BODY="$(printf '{"message":"%s"}' "$CHAT_MESSAGE")"
+STREAM_BODY="$(printf '{"message":"%s","stream":true}' "$CHAT_MESSAGE")"
+DIRECT_STREAM_BODY="${DIRECT_BODY%\}},\"stream\":true,\"stream_options\":{\"include_usage\":true}}"
+sessions=()
+for _ in $(seq 1 "$SESSION_COUNT"); do
+    sessions+=("$(cat /proc/sys/kernel/random/uuid)")
+done
+
 # One GET, with the token unless the second argument is "anonymous": sets
 # PROBE_CODE and PROBE_BODY, and PROBE_WHY to a short account of a failure.
 probe() {
@@ -292,6 +369,39 @@ LUA
 cat >"$WORK_DIR/auth.lua" <<'LUA'
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
 LUA
+cat >"$WORK_DIR/chat-direct.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer bench-upstream-key"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = os.getenv("BENCH_DIRECT_BODY")
+LUA
+cat >"$WORK_DIR/chat-one-off.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = os.getenv("BENCH_ONE_OFF_BODY")
+LUA
+{
+    printf 'local sessions = {\n'
+    printf '  "%s",\n' "${sessions[@]}"
+    printf '}\n'
+    cat <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+wrk.headers["Content-Type"] = "application/json"
+local path = os.getenv("BENCH_CHAT_PATH")
+local message = os.getenv("BENCH_CHAT_MESSAGE")
+local n = 0
+-- The two wrk threads start at different sessions; together they go round all of them.
+init = function(args)
+  n = math.random(#sessions)
+end
+request = function()
+  n = n % #sessions + 1
+  return wrk.format("POST", path, nil, '{"message":"' .. message .. '","sessionId":"' .. sessions[n] .. '"}')
+end
+LUA
+} >"$WORK_DIR/chat-session.lua"
+export BENCH_DIRECT_BODY="$DIRECT_BODY" BENCH_ONE_OFF_BODY="$ONE_OFF_BODY" BENCH_CHAT_PATH="$CHAT_PATH" BENCH_CHAT_MESSAGE="$CHAT_MESSAGE"
 export BENCH_TOKEN="$TOKEN"
 
 # ---------------------------------------------------------------------------
@@ -374,38 +484,41 @@ pct() { # ticks-before ticks-after seconds -> % of one core ("?" when the proces
 }
 
 results=()
-run_wrk() { # name duration lua|- path
-    local name="$1" duration="$2" script="$3" path="$4"
-    local -a args=(-t "$THREADS" -c "$CONNECTIONS" --latency)
+run_wrk() { # name duration lua|- path [connections [base-url]]
+    local name="$1" duration="$2" script="$3" path="$4" connections="${5:-$CONNECTIONS}" base="${6:-$BASE_URL}"
+    local threads=$((connections < THREADS ? connections : THREADS))
+    local -a args=(-t "$threads" -c "$connections" --latency)
     if [[ "$script" != - ]]; then
         args+=(-s "$script")
     fi
 
     say "$name: warm-up ${WARMUP}s"
-    wrk "${args[@]}" -d "${WARMUP}s" "$BASE_URL$path" >"$WORK_DIR/$name.warmup.txt" 2>&1 ||
+    wrk "${args[@]}" -d "${WARMUP}s" "$base$path" >"$WORK_DIR/$name.warmup.txt" 2>&1 ||
         die "wrk failed in the warm-up of $name: $(cat "$WORK_DIR/$name.warmup.txt")"
     sleep 1
 
-    say "$name: wrk -t$THREADS -c$CONNECTIONS -d${duration}s --latency $path"
+    say "$name: wrk -t$threads -c$connections -d${duration}s --latency $base$path"
     : >"$WORK_DIR/$name.rss"
     rss_sampler "$WORK_DIR/$name.rss" &
     SAMPLER_PID=$!
     local started
     started="$(date +%s.%N)"
-    wrk "${args[@]}" -d "${duration}s" "$BASE_URL$path" >"$WORK_DIR/$name.txt" 2>&1 &
+    wrk "${args[@]}" -d "${duration}s" "$base$path" >"$WORK_DIR/$name.txt" 2>&1 &
     WRK_PID=$!
 
     # CPU over the middle of the run (from 1 s in to 2 s before the end).
     sleep 1
-    local api0 pg0 wrk0 sys0 api1 pg1 wrk1 sys1 t0 t1
+    local api0 pg0 wrk0 up0 sys0 api1 pg1 wrk1 up1 sys1 t0 t1
     t0="$(date +%s.%N)"
     wrk0="$(proc_ticks "$WRK_PID")"
+    up0="$(proc_ticks "$UPSTREAM_PID")"
     api0="$(proc_ticks "$API_PID")"
     pg0="$(pg_ticks)"
     sys0="$(system_ticks)"
     # Until 2 s before the end, however long the first snapshot took on a busy machine.
     sleep "$(awk -v s="$started" -v d="$duration" -v now="$(date +%s.%N)" 'BEGIN { w = s + d - 2 - now; printf "%.2f", (w > 0.5 ? w : 0.5) }')"
     wrk1="$(proc_ticks "$WRK_PID")"
+    up1="$(proc_ticks "$UPSTREAM_PID")"
     api1="$(proc_ticks "$API_PID")"
     pg1="$(pg_ticks)"
     sys1="$(system_ticks)"
@@ -421,7 +534,7 @@ run_wrk() { # name duration lua|- path
     wait "$SAMPLER_PID" 2>/dev/null || true
     SAMPLER_PID=""
 
-    local out rps p50 p90 p99 requests non2xx socket_errors rss_peak rss_after hwm threads
+    local out rps p50 p90 p99 requests non2xx socket_errors rss_peak rss_after hwm api_threads
     out="$WORK_DIR/$name.txt"
     rps="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
@@ -434,26 +547,27 @@ run_wrk() { # name duration lua|- path
     rss_peak="$(sort -n "$WORK_DIR/$name.rss" | tail -n 1)"
     rss_after="$(status_kb "$API_PID" VmRSS)"
     hwm="$(status_kb "$API_PID" VmHWM)"
-    threads="$(status_kb "$API_PID" Threads)"
+    api_threads="$(status_kb "$API_PID" Threads)"
 
-    local elapsed api_pct pg_pct wrk_pct busy_pct other_pct
+    local elapsed api_pct pg_pct wrk_pct up_pct busy_pct other_pct
     elapsed="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
     api_pct="$(pct "$api0" "$api1" "$elapsed")"
     pg_pct="$(pct "$pg0" "$pg1" "$elapsed")"
     wrk_pct="$(pct "$wrk0" "$wrk1" "$elapsed")"
+    up_pct="$(pct "$up0" "$up1" "$elapsed")"
     # The machine's busy share, scaled to "% of one core" like the others.
     busy_pct="$(awk -v b0="${sys0% *}" -v t0="${sys0#* }" -v b1="${sys1% *}" -v t1="${sys1#* }" -v n="$NPROC" \
         'BEGIN { printf "%.0f", (t1 > t0 ? 100 * n * (b1 - b0) / (t1 - t0) : 0) }')"
     other_pct="?"
-    if [[ "$api_pct$pg_pct$wrk_pct" != *"?"* ]]; then
-        other_pct=$((busy_pct - api_pct - pg_pct - wrk_pct))
+    if [[ "$api_pct$pg_pct$wrk_pct$up_pct" != *"?"* ]]; then
+        other_pct=$((busy_pct - api_pct - pg_pct - wrk_pct - up_pct))
         ((other_pct >= 0)) || other_pct=0
     fi
 
-    # name|path|duration|requests|rps|p50|p90|p99|non2xx|socket errors|rss peak|rss after|hwm|threads|api%|pg%|wrk%|other%|busy%
-    results+=("$name|$path|$duration|$requests|$rps|$p50|$p90|$p99|${non2xx:-0}|${socket_errors:-0}|$(mb "${rss_peak:-0}")|$(mb "$rss_after")|$(mb "$hwm")|$threads|$api_pct|$pg_pct|$wrk_pct|$other_pct|$busy_pct")
-    printf '    %s req/s, p50 %s ms, p90 %s ms, p99 %s ms, non-2xx %s; RSS peak %s MB; CPU%% api %s, postgres %s, wrk %s, other %s (of %s%%)\n' \
-        "$rps" "$p50" "$p90" "$p99" "${non2xx:-0}" "$(mb "${rss_peak:-0}")" "$api_pct" "$pg_pct" "$wrk_pct" "$other_pct" "$((NPROC * 100))" >&2
+    # name|path|duration|requests|rps|p50|p90|p99|non2xx|socket errors|rss peak|rss after|hwm|threads|api%|pg%|wrk%|other%|busy%|upstream%|connections
+    results+=("$name|$path|$duration|$requests|$rps|$p50|$p90|$p99|${non2xx:-0}|${socket_errors:-0}|$(mb "${rss_peak:-0}")|$(mb "$rss_after")|$(mb "$hwm")|$api_threads|$api_pct|$pg_pct|$wrk_pct|$other_pct|$busy_pct|$up_pct|$connections")
+    printf '    %s req/s, p50 %s ms, p90 %s ms, p99 %s ms, non-2xx %s; RSS peak %s MB; CPU%% api %s, postgres %s, upstream %s, wrk %s, other %s (of %s%%)\n' \
+        "$rps" "$p50" "$p90" "$p99" "${non2xx:-0}" "$(mb "${rss_peak:-0}")" "$api_pct" "$pg_pct" "$up_pct" "$wrk_pct" "$other_pct" "$((NPROC * 100))" >&2
     sleep 1
 }
 
@@ -503,6 +617,78 @@ else
     skip auth-only /llm-providers/not-a-uuid "$PROBE_WHY (400 expected)"
 fi
 
+# One POST: sets PROBE_CODE, PROBE_BODY, PROBE_TYPE (content type) and PROBE_WHY.
+post_probe() { # url body [authorization]
+    local response code
+    response="$(curl -sS --max-time 30 -w '\n%{content_type}\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer ${3:-$TOKEN}" -d "$2" "$1")" || die "POST $1 failed (is it still running?)"
+    PROBE_CODE="${response##*$'\n'}"
+    response="${response%$'\n'*}"
+    PROBE_TYPE="${response##*$'\n'}"
+    PROBE_BODY="${response%$'\n'*}"
+    code="$(printf '%s' "$PROBE_BODY" | grep -o '"error":"[A-Z_]*"' | head -n 1 | cut -d'"' -f4 || true)"
+    PROBE_WHY="answers $PROBE_CODE${code:+ $code}"
+}
+
+UPSTREAM_ANSWER="Hello! I am the benchmark's upstream."
+post_probe "$UPSTREAM_URL/v1/chat/completions" "$DIRECT_BODY" bench-upstream-key
+direct_ok=0
+[[ "$PROBE_CODE" == 200 && "$PROBE_BODY" == *"$UPSTREAM_ANSWER"* ]] && direct_ok=1
+direct_why="$PROBE_WHY"
+post_probe "$BASE_URL$CHAT_PATH" "$ONE_OFF_BODY"
+chat_ok=0
+[[ "$PROBE_CODE" == 200 && "$PROBE_BODY" == *"$UPSTREAM_ANSWER"* && "$PROBE_BODY" == *'"cost":'* ]] && chat_ok=1
+chat_why="$PROBE_WHY"
+for c in "${CHAT_CONNECTIONS[@]}"; do
+    if ((direct_ok)); then
+        run_wrk "chat-direct-c$c" "$DURATION" "$WORK_DIR/chat-direct.lua" /v1/chat/completions "$c" "$UPSTREAM_URL"
+    else
+        skip "chat-direct-c$c" /v1/chat/completions "$direct_why"
+    fi
+    if ((chat_ok)); then
+        run_wrk "chat-one-off-c$c" "$DURATION" "$WORK_DIR/chat-one-off.lua" "$CHAT_PATH" "$c"
+        run_wrk "chat-session-c$c" "$DURATION" "$WORK_DIR/chat-session.lua" "$CHAT_PATH" "$c"
+    else
+        skip "chat-one-off-c$c" "$CHAT_PATH" "$chat_why"
+        skip "chat-session-c$c" "$CHAT_PATH" "$chat_why"
+    fi
+done
+
+# One request at a time: name url body [latency options...] -> a record
+#   name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99
+latencies=()
+run_latency() {
+    local name="$1" url="$2" body="$3" line
+    shift 3
+    say "$name: Almyty.Bench latency (one connection, one request at a time) $url"
+    line="$("${BENCH_TOOL[@]}" latency --url "$url" --body "$body" "$@" --header "Authorization: Bearer ${LATENCY_TOKEN:-$TOKEN}" </dev/null)" || true
+    [[ "$(printf '%s' "$line" | awk -F'\t' '{ print NF }')" == 10 ]] || die "Almyty.Bench latency printed no result for $name"
+    latencies+=("$name|$(printf '%s' "$line" | tr '\t' '|')")
+    printf '    %s\n' "$line" >&2
+}
+if ((direct_ok && chat_ok)); then
+    LATENCY_TOKEN=bench-upstream-key run_latency latency-direct "$UPSTREAM_URL/v1/chat/completions" "$DIRECT_BODY" --count "$LATENCY_COUNT" --warmup "$LATENCY_WARMUP"
+    run_latency latency-api "$BASE_URL$CHAT_PATH" "$ONE_OFF_BODY" --count "$LATENCY_COUNT" --warmup "$LATENCY_WARMUP"
+fi
+
+STREAM_WHY=""
+post_probe "$BASE_URL$CHAT_PATH" "$STREAM_BODY"
+if ((!direct_ok)); then
+    STREAM_WHY="the upstream called directly $direct_why"
+elif [[ "$PROBE_CODE" != 200 || "$PROBE_TYPE" != text/event-stream* ]]; then
+    STREAM_WHY="a streamed chat through the API $PROBE_WHY with ${PROBE_TYPE:-no content type}, not a text/event-stream"
+elif [[ "$PROBE_BODY" != *"event: delta"* || "$PROBE_BODY" != *"event: done"* ]]; then
+    STREAM_WHY="a streamed chat through the API carried no delta or no done event"
+else
+    LATENCY_TOKEN=bench-upstream-key run_latency stream-direct "$UPSTREAM_URL/v1/chat/completions" "$DIRECT_STREAM_BODY" \
+        --count "$STREAM_COUNT" --warmup "$STREAM_WARMUP" --stream --first-marker '"content":"' --end-marker 'data: [DONE]'
+    run_latency stream-api "$BASE_URL$CHAT_PATH" "$STREAM_BODY" \
+        --count "$STREAM_COUNT" --warmup "$STREAM_WARMUP" --stream --first-marker 'event: delta' --end-marker 'event: done'
+fi
+if [[ -n "$STREAM_WHY" ]]; then
+    SKIPPED=$((SKIPPED + 1))
+    printf 'bench.sh: warning: streaming is not measured: %s\n' "$STREAM_WHY" >&2
+fi
 
 # ---------------------------------------------------------------------------
 # 4. docs/performance.md
@@ -569,6 +755,74 @@ get_rps_ok() { ge "$(field "$get_r" 4)" 5000 && (($(field "$get_r" 8) + $(field 
 get_p99_ok() { le "$(field "$get_r" 7)" 10; }
 list_rps_ok() { ge "$(field "$list_r" 4)" 2000 && (($(field "$list_r" 8) + $(field "$list_r" 9) == 0)); }
 rss_ok() { [[ -n "$max_hwm" ]] && ((max_hwm <= 200)); }
+one_off_16_r="$(record_of chat-one-off-c16)"
+one_off_rps_ok() { ge "$(field "$one_off_16_r" 4)" 3000 && (($(field "$one_off_16_r" 8) + $(field "$one_off_16_r" 9) == 0)); }
+
+latency_of() { # name -> record, or nothing
+    local r
+    for r in "${latencies[@]}"; do
+        if [[ "${r%%|*}" == "$1" ]]; then
+            printf '%s' "$r"
+            return 0
+        fi
+    done
+}
+minus() { # a b -> a - b in ms, "?" when either is missing
+    if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]]; then
+        awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'
+    else
+        printf '?'
+    fi
+}
+lat_direct="$(latency_of latency-direct)"
+lat_api="$(latency_of latency-api)"
+stream_direct="$(latency_of stream-direct)"
+stream_api="$(latency_of stream-api)"
+OVERHEAD_P50="$(minus "$(field "$lat_api" 6)" "$(field "$lat_direct" 6)")"
+OVERHEAD_P99="$(minus "$(field "$lat_api" 8)" "$(field "$lat_direct" 8)")"
+FIRST_DELTA_P50="$(minus "$(field "$stream_api" 3)" "$(field "$stream_direct" 3)")"
+overhead_p50_ok() { [[ "$OVERHEAD_P50" != "?" ]] && le "$OVERHEAD_P50" 1; }
+overhead_p99_ok() { [[ "$OVERHEAD_P99" != "?" ]] && le "$OVERHEAD_P99" 3; }
+first_delta_ok() { [[ "$FIRST_DELTA_P50" != "?" ]] && le "$FIRST_DELTA_P50" 2; }
+latency_target_row() { # label value-ms check
+    if [[ "$2" == "?" ]]; then
+        printf '| %s | not measured | **not measured** |\n' "$1"
+    elif "$3"; then
+        printf '| %s | %s ms | met |\n' "$1" "$2"
+    else
+        printf '| %s | %s ms | **missed** |\n' "$1" "$2"
+    fi
+}
+chat_row() { # record label
+    local r="$1"
+    if ! measured "$r"; then
+        printf '| %s | | not measured: %s | | | | | | | | | | | |\n' "$2" "$(field "$r" 4)"
+        return
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$2" "$(field "$r" 20)" "$(fmt_int "$(field "$r" 4)")" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
+        "$(fmt_int "$(field "$r" 3)")" "$(fmt_int "$(field "$r" 8)")" "$(field "$r" 9)" \
+        "$(with_pct "$(field "$r" 14)")" "$(with_pct "$(field "$r" 15)")" "$(with_pct "$(field "$r" 19)")" "$(with_pct "$(field "$r" 16)")" "$(with_pct "$(field "$r" 17)")"
+}
+# name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99
+latency_row() { # record label
+    local r="$1"
+    if [[ -z "$r" ]]; then
+        printf '| %s | not measured | | | | | | |\n' "$2"
+        return
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(fmt_int "$(field "$r" 1)")" "$(field "$r" 2)" \
+        "$(field "$r" 6)" "$(field "$r" 7)" "$(field "$r" 8)" "$(field "$r" 9)" "$(field "$r" 10)"
+}
+stream_row() { # record label
+    local r="$1"
+    if [[ -z "$r" ]]; then
+        printf '| %s | not measured | | | | | | |\n' "$2"
+        return
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(fmt_int "$(field "$r" 1)")" "$(field "$r" 2)" \
+        "$(field "$r" 3)" "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 8)"
+}
 
 scenario_row() { # record label
     local r="$1"
@@ -672,6 +926,66 @@ EOF
 The second floor answers 400 by design: its non-2xx count is its answers, not errors. The API's resident
 memory after start-up and seeding was $START_RSS MB.
 
+## Chat
+
+- **Upstream.** \`build/bench/Almyty.Bench upstream\` on $UPSTREAM_URL: a Kestrel server that answers
+  \`POST /v1/chat/completions\` with a fixed OpenAI chat completion written from pre-built bytes (model
+  \`gpt-4o-mini\`, usage 12 input and 9 output tokens), or, with \`"stream": true\`, $STREAM_CHUNKS content deltas
+  $STREAM_CHUNK_DELAY_MS ms apart (the first at once), a usage chunk and \`[DONE]\`.
+- **Through the API.** A \`custom\` provider with \`baseUrl\` $UPSTREAM_URL/v1 (allowed by
+  \`Egress__AllowedHosts__0=127.0.0.1\`). Every chat goes the whole way: token, provider lookup, key
+  decryption, the resilience pipeline and the egress-checked connection, the upstream call, pricing, one usage
+  record and the sharded counters in PostgreSQL (usage recording and cost accounting on). One-off:
+  \`{"message": "$CHAT_MESSAGE"}\`. Session: the same message with one of $SESSION_COUNT session ids in turn,
+  so each call also locks its session row, replays its history (soon at the 50-turn bound: 100 messages sent
+  upstream) and appends two message rows.
+- **Directly.** The same upstream, sent by wrk the request body the API sends it for a one-off message.
+- **Load.** wrk with min(2, connections) threads, the same warm-up and duration as above. CPU in % of one core,
+  over the middle of each run.
+
+| Scenario | Connections | Requests/s | p50 ms | p90 ms | p99 ms | Requests | Non-2xx | Socket errors | API CPU | PostgreSQL CPU | Upstream CPU | wrk CPU | Other CPU |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF
+    for c in "${CHAT_CONNECTIONS[@]}"; do
+        chat_row "$(record_of "chat-direct-c$c")" "upstream directly"
+        chat_row "$(record_of "chat-one-off-c$c")" "chat through the API, one-off"
+        chat_row "$(record_of "chat-session-c$c")" "chat through the API, session"
+    done
+    cat <<EOF
+
+### What the API adds to one chat
+
+One request at a time on one kept-alive connection (\`Almyty.Bench latency\`, $LATENCY_WARMUP requests of
+warm-up, then $LATENCY_COUNT measured): the upstream directly, then a one-off chat through the API. The
+difference of the two is the time the service adds; \`X-Almyty-Overhead-Ms\` is the service's own account of
+it on each response (its time less the upstream call).
+
+| Path | Requests | Errors | p50 ms | p90 ms | p99 ms | X-Almyty-Overhead-Ms p50 | X-Almyty-Overhead-Ms p99 |
+|---|---:|---:|---:|---:|---:|---:|---:|
+EOF
+    latency_row "$lat_direct" 'upstream directly'
+    latency_row "$lat_api" 'one-off chat through the API'
+    printf '| **added by the API** | | | **%s** | | **%s** | | |\n' "$OVERHEAD_P50" "$OVERHEAD_P99"
+    cat <<EOF
+
+### Streaming: time to the first delta
+
+The same, with \`"stream": true\`: the time from sending the request until the first content delta has
+arrived (directly: the first \`data:\` chunk with content; through the API: the first \`event: delta\`), and
+until the whole stream has ($STREAM_WARMUP streams of warm-up, then $STREAM_COUNT measured).
+
+EOF
+    if [[ -n "$STREAM_WHY" ]]; then
+        printf 'Not measured: %s.\n' "$STREAM_WHY"
+    else
+        printf '| Path | Streams | Errors | First delta p50 ms | First delta p90 ms | First delta p99 ms | Whole stream p50 ms | Whole stream p99 ms |\n'
+        printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
+        stream_row "$stream_direct" 'upstream directly'
+        stream_row "$stream_api" 'streamed chat through the API'
+        printf '| **added by the API** | | | **%s** | | | | |\n' "$FIRST_DELTA_P50"
+    fi
+    cat <<EOF
+
 ## Against the targets
 
 | Target | Measured | Verdict |
@@ -680,6 +994,10 @@ EOF
     target_row "GET by id at $CONNECTIONS connections: ≥ 5,000 req/s" "$get_r" "$(fmt_int "$(field "$get_r" 4)") req/s" get_rps_ok
     target_row "GET by id at $CONNECTIONS connections: p99 ≤ 10 ms" "$get_r" "$(field "$get_r" 7) ms" get_p99_ok
     target_row "List of 20: ≥ 2,000 req/s" "$list_r" "$(fmt_int "$(field "$list_r" 4)") req/s" list_rps_ok
+    latency_target_row "Chat overhead at 1 connection: p50 ≤ 1 ms" "$OVERHEAD_P50" overhead_p50_ok
+    latency_target_row "Chat overhead at 1 connection: p99 ≤ 3 ms" "$OVERHEAD_P99" overhead_p99_ok
+    target_row "One-off chat at 16 connections: ≥ 3,000 req/s" "$one_off_16_r" "$(fmt_int "$(field "$one_off_16_r" 4)") req/s" one_off_rps_ok
+    latency_target_row "Streamed chat: first delta ≤ 2 ms added at p50" "$FIRST_DELTA_P50" first_delta_ok
     target_row "API resident memory ≤ 200 MB" - "peak ${max_hwm:-?} MB (VmHWM, all runs)" rss_ok
     cat <<EOF
 
@@ -694,6 +1012,8 @@ EOF
     cpu_row "$list_r" 'GET /llm-providers?limit=20'
     cpu_row "$live_r" 'floor: /health/live'
     cpu_row "$auth_r" 'floor: token, no database'
+    cpu_row "$(record_of chat-one-off-c16)" 'chat one-off, 16 connections'
+    cpu_row "$(record_of chat-session-c16)" 'chat session, 16 connections'
     printf '\n'
     if ((max_other > 25)); then
         printf '**The machine was not quiet:** up to %s%% of a core went to other programs during a run, so the\nthroughput above is lower than this machine gives the API alone. Rerun when it is idle.\n\n' "$max_other"

@@ -59,6 +59,7 @@ public static class DependencyInjection
             .Validate(o => o.TestMaxTokens is >= 1 and <= 64, "Chat__TestMaxTokens must be between 1 and 64.")
             .ValidateOnStart();
         services.AddSingleton<IPriceCatalog, PriceCatalog>();
+        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName));
         services.AddScoped<IUsageRecorder, UsageRecorder>();
         services.AddGateways();
 

@@ -140,3 +140,9 @@ public sealed class NoRetryApiFactory : UpstreamApiFactory
 {
     public NoRetryApiFactory() => Settings["Gateways:MaxRetryAttempts"] = "0";
 }
+
+/// <summary>Usage records committed with a wait for the WAL flush (<c>Usage__SynchronousCommit=true</c>).</summary>
+public sealed class SynchronousUsageApiFactory : UpstreamApiFactory
+{
+    public SynchronousUsageApiFactory() => Settings["Usage:SynchronousCommit"] = "true";
+}

@@ -1,0 +1,25 @@
+using Almyty.Bench;
+
+return args switch
+{
+    ["upstream", .. var rest] => await FakeUpstream.RunAsync(BenchArguments.Parse(rest)),
+    ["latency", .. var rest] => await LatencyProbe.RunAsync(BenchArguments.Parse(rest)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Almyty.Bench upstream --port N [--chunks N] [--chunk-delay-ms N]
+            A fake OpenAI-compatible server on 127.0.0.1: POST /v1/chat/completions answers a fixed
+            completion, or with "stream":true a server-sent event stream of --chunks content deltas
+            (the first at once, the next --chunk-delay-ms apart), a usage chunk and [DONE].
+        Almyty.Bench latency --url URL --body JSON [--header "Name: value"]... [--count N] [--warmup N]
+                             [--stream --first-marker TEXT --end-marker TEXT]
+            Sends the request --warmup + --count times, one after another on one connection, and prints
+            one tab-separated line: count errors first-p50 first-p90 first-p99 total-p50 total-p90 total-p99
+            header-p50 header-p99 (milliseconds; "first" is the time until the body holds --first-marker,
+            "header" the X-Almyty-Overhead-Ms values, "-" when absent).
+        """);
+    return 2;
+}
