@@ -3,6 +3,7 @@ using Almyty.Api.Cli;
 using Almyty.Api.Endpoints;
 using Almyty.Api.Endpoints.Chat;
 using Almyty.Api.Endpoints.Providers;
+using Almyty.Api.Endpoints.Sessions;
 using Almyty.Api.Http;
 using Almyty.Application;
 using Almyty.Domain.Common;
@@ -59,6 +60,7 @@ try
     app.MapHealthEndpoints();
     app.MapProviderEndpoints();
     app.MapChatEndpoints();
+    app.MapSessionEndpoints();
 
     // Settings are checked before anything touches the database, so a bad configuration changes nothing.
     app.Services.GetRequiredService<IStartupValidator>().Validate();

@@ -23,7 +23,10 @@ public static class QueryParameters
         return false;
     }
 
-    public static bool TryReadId(string raw, out Guid id, out IResult? problem)
+    public static bool TryReadId(string raw, out Guid id, out IResult? problem) => TryReadId("id", raw, out id, out problem);
+
+    /// <summary>A route id in the 8-4-4-4-12 form; anything else is a 400 naming <paramref name="name"/>.</summary>
+    public static bool TryReadId(string name, string raw, out Guid id, out IResult? problem)
     {
         problem = null;
         if (Guid.TryParseExact(raw, "D", out id))
@@ -31,7 +34,7 @@ public static class QueryParameters
             return true;
         }
 
-        problem = ErrorResults.Validation("id", "'id' must be a UUID.");
+        problem = ErrorResults.Validation(name, $"'{name}' must be a UUID.");
         return false;
     }
 }

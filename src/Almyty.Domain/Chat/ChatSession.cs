@@ -26,6 +26,10 @@ public sealed class ChatSession
     /// <summary>The row version (PostgreSQL xmin): two appends at once cannot both take the same sequence numbers.</summary>
     public uint Version { get; private set; }
 
+    /// <summary>
+    /// A new, empty session. The title is trimmed; a title or system prompt that breaks the limits of
+    /// <see cref="ChatRules"/> is a bug of the caller (the validators refuse it first) and throws.
+    /// </summary>
     public static ChatSession Start(Guid id, string organizationId, Guid providerId, string? title, string? systemPrompt, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(organizationId);
@@ -35,13 +39,52 @@ public sealed class ChatSession
             Id = id,
             OrganizationId = organizationId,
             ProviderId = providerId,
-            Title = title,
-            SystemPrompt = systemPrompt,
+            Title = CheckedTitle(title),
+            SystemPrompt = CheckedSystemPrompt(systemPrompt),
             CreatedAt = now,
             UpdatedAt = now,
             LastActivityAt = now,
         };
     }
+
+    /// <summary>Gives the session a new title (trimmed), or none with null. Activity is untouched: only messages are activity.</summary>
+    public void Rename(string? title, DateTimeOffset now)
+    {
+        Title = CheckedTitle(title);
+        UpdatedAt = now.ToStoragePrecision();
+    }
+
+    /// <summary>
+    /// Sets the session's own system prompt, or removes it with null, so chat falls back to the provider's. It applies
+    /// to the next message; the stored history is not touched.
+    /// </summary>
+    public void ChangeSystemPrompt(string? systemPrompt, DateTimeOffset now)
+    {
+        SystemPrompt = CheckedSystemPrompt(systemPrompt);
+        UpdatedAt = now.ToStoragePrecision();
+    }
+
+    /// <summary>A title as stored: trimmed, 1 to <see cref="ChatRules.TitleMaxLength"/> characters, no control characters; or null.</summary>
+    public static string? NormalizeTitle(string? title) => title?.Trim();
+
+    /// <summary>Whether <paramref name="title"/> may be stored after <see cref="NormalizeTitle"/>.</summary>
+    public static bool IsValidTitle(string? title) =>
+        NormalizeTitle(title) is not { } trimmed
+        || (trimmed.Length is >= 1 and <= ChatRules.TitleMaxLength && !trimmed.Any(char.IsControl));
+
+    /// <summary>Whether <paramref name="systemPrompt"/> may be stored: null, or some text within the provider configuration's limit.</summary>
+    public static bool IsValidSystemPrompt(string? systemPrompt) =>
+        systemPrompt is null || (!string.IsNullOrWhiteSpace(systemPrompt) && systemPrompt.Length <= ChatRules.SystemPromptMaxLength);
+
+    private static string? CheckedTitle(string? title) =>
+        IsValidTitle(title)
+            ? NormalizeTitle(title)
+            : throw new ArgumentException($"A session title must be 1 to {ChatRules.TitleMaxLength} characters after trimming, without control characters.", nameof(title));
+
+    private static string? CheckedSystemPrompt(string? systemPrompt) =>
+        IsValidSystemPrompt(systemPrompt)
+            ? systemPrompt
+            : throw new ArgumentException($"A session system prompt must be 1 to {ChatRules.SystemPromptMaxLength} characters and not blank.", nameof(systemPrompt));
 
     /// <summary>Appends a completed exchange: the user's message and the assistant's reply, adjacent and in order.</summary>
     public (ChatMessage User, ChatMessage Assistant) AppendTurn(

@@ -97,7 +97,7 @@ public sealed class SendChatMessageCommandHandler(
 
         if (command.SessionId is { } id)
         {
-            var appended = await AppendTurnAsync(id, provider, command.Message!, completion, cost);
+            var appended = await AppendTurnAsync(id, existed: session is not null, provider, command.Message!, completion, cost);
             if (appended is not null)
             {
                 return appended;
@@ -207,7 +207,7 @@ public sealed class SendChatMessageCommandHandler(
     /// Stores the exchange under the session's row lock: concurrent appends to one session queue up and each takes the
     /// next two places. Only two first messages creating the same new session can collide; the loser retries.
     /// </summary>
-    private async Task<Error?> AppendTurnAsync(Guid sessionId, LlmProvider provider, string userMessage, ChatCompletion completion, decimal cost)
+    private async Task<Error?> AppendTurnAsync(Guid sessionId, bool existed, LlmProvider provider, string userMessage, ChatCompletion completion, decimal cost)
     {
         var tokens = (long)(completion.InputTokens ?? 0) + (completion.OutputTokens ?? 0);
         for (var attempt = 1; attempt <= MaxAppendAttempts; attempt++)
@@ -215,6 +215,12 @@ public sealed class SendChatMessageCommandHandler(
             // The provider has answered and billed: a caller who leaves now still gets the exchange stored.
             await using var transaction = await db.BeginTransactionAsync(CancellationToken.None);
             var session = await db.LockSessionAsync(sessionId, CancellationToken.None);
+            if (session is null && existed)
+            {
+                // Deleted while the provider was answering: starting it again would bring back half a conversation.
+                return SessionErrors.DeletedDuringChat(sessionId);
+            }
+
             if (session is null)
             {
                 session = ChatSession.Start(sessionId, principal.OrganizationId!, provider.Id, null, null, timeProvider.GetUtcNow());
