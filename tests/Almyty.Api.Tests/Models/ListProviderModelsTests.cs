@@ -259,6 +259,21 @@ public sealed class ListProviderModelsTests(UpstreamApiFactory factory) : IClass
     }
 
     [Fact]
+    public async Task A_provider_that_never_answers_is_504_provider_timeout_within_its_budget()
+    {
+        var scenario = Upstream.NewScenario().Always(Reply.Hang());
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "anthropic", configuration: new JsonObject { ["timeoutSeconds"] = 1 });
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await client.GetAsync($"{ChatApi.Route}/{provider}/models", Token);
+
+        await response.ShouldFailWithAsync(HttpStatusCode.GatewayTimeout, "PROVIDER_TIMEOUT");
+        started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        await ChatApi.EventuallyAsync(() => Task.FromResult(scenario.Requests.Count > 0 && scenario.Requests.All(r => r.Aborted)), TimeSpan.FromSeconds(5), "the hanging listing is abandoned upstream");
+    }
+
+    [Fact]
     public async Task A_404_from_the_provider_is_502_provider_rejected()
     {
         var scenario = Upstream.NewScenario(Reply.Error(404, "Not found: this server has no model listing."));
