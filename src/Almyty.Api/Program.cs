@@ -2,8 +2,10 @@ using Almyty.Api;
 using Almyty.Api.Cli;
 using Almyty.Api.Endpoints;
 using Almyty.Api.Endpoints.Chat;
+using Almyty.Api.Endpoints.Models;
 using Almyty.Api.Endpoints.Providers;
 using Almyty.Api.Endpoints.Sessions;
+using Almyty.Api.Endpoints.Usage;
 using Almyty.Api.Http;
 using Almyty.Application;
 using Almyty.Domain.Common;
@@ -61,6 +63,8 @@ try
     app.MapProviderEndpoints();
     app.MapChatEndpoints();
     app.MapSessionEndpoints();
+    app.MapUsageEndpoints();
+    app.MapModelEndpoints();
 
     // Settings are checked before anything touches the database, so a bad configuration changes nothing.
     app.Services.GetRequiredService<IStartupValidator>().Validate();

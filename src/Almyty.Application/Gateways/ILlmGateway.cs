@@ -6,6 +6,9 @@ namespace Almyty.Application.Gateways;
 public interface ILlmGateway
 {
     Task<ChatOutcome> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The models the provider serves, from its own models endpoint (every page of it).</summary>
+    Task<ModelListOutcome> ListModelsAsync(ModelListRequest request, CancellationToken cancellationToken);
 }
 
 public sealed record ChatTurn(string Role, string Content);
@@ -54,4 +57,21 @@ public sealed record ChatOutcome(ChatCompletion? Completion, UpstreamFailure? Fa
     public static ChatOutcome Success(ChatCompletion completion) => new(completion, null);
 
     public static ChatOutcome Failed(UpstreamFailure failure) => new(null, failure);
+}
+
+/// <param name="Timeout">The budget of the whole listing, every page included.</param>
+public sealed record ModelListRequest(ProviderKind Kind, Uri BaseUrl, string ApiKey, TimeSpan Timeout)
+{
+    /// <summary>Keeps the key out of logs and exception messages that print the record.</summary>
+    public override string ToString() => $"ModelListRequest {{ Kind = {Kind}, BaseUrl = {BaseUrl} }}";
+}
+
+/// <summary>One model as the provider lists it; what its protocol does not say is null.</summary>
+public sealed record ProviderModel(string Id, string? DisplayName, DateTimeOffset? CreatedAt, string? OwnedBy);
+
+public sealed record ModelListOutcome(IReadOnlyList<ProviderModel>? Models, UpstreamFailure? Failure)
+{
+    public static ModelListOutcome Success(IReadOnlyList<ProviderModel> models) => new(models, null);
+
+    public static ModelListOutcome Failed(UpstreamFailure failure) => new(null, failure);
 }

@@ -1,3 +1,4 @@
+using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 
 namespace Almyty.Application.Gateways;
@@ -9,4 +10,9 @@ public interface IPriceCatalog
     ModelPrice? Find(string model);
 
     IReadOnlyDictionary<string, ModelPrice> All { get; }
+
+    /// <summary>Every model of the table with the provider kind that serves it, ordered by id.</summary>
+    IReadOnlyList<CatalogModel> Models { get; }
 }
+
+public sealed record CatalogModel(string Id, ProviderKind Provider, ModelPrice Price);

@@ -21,11 +21,24 @@ public static class UsagePricing
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(configuration);
         var listed = (reportedModel is null ? null : catalog.Find(reportedModel)) ?? catalog.Find(requestedModel);
-        var inputPrice = configuration.InputCostPer1M ?? listed?.InputPer1M;
-        var outputPrice = configuration.OutputCostPer1M ?? listed?.OutputPer1M;
+        var (inputPrice, outputPrice) = UnitPrices(configuration, listed);
         var cost = new ModelPrice(inputPrice ?? 0m, outputPrice ?? 0m).CostOf(inputTokens ?? 0, outputTokens ?? 0);
         // Without token counts there is nothing to price, whatever the table says.
         var counted = inputTokens is not null || outputTokens is not null;
         return (cost, counted && inputPrice is not null && outputPrice is not null);
     }
+
+    /// <summary>
+    /// The prices (USD per 1M tokens) a call to <paramref name="model"/> would be charged at: the provider's overrides,
+    /// else the table's; a side nobody prices is null.
+    /// </summary>
+    public static (decimal? InputPer1M, decimal? OutputPer1M) UnitPrices(IPriceCatalog catalog, ProviderConfiguration configuration, string model)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return UnitPrices(configuration, catalog.Find(model));
+    }
+
+    private static (decimal? InputPer1M, decimal? OutputPer1M) UnitPrices(ProviderConfiguration configuration, ModelPrice? listed) =>
+        (configuration.InputCostPer1M ?? listed?.InputPer1M, configuration.OutputCostPer1M ?? listed?.OutputPer1M);
 }

@@ -143,7 +143,7 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
         _ => stopReason,
     };
 
-    private static (string? Message, bool ModelNotFound) ReadError(JsonElement body)
+    internal static (string? Message, bool ModelNotFound) ReadError(JsonElement body)
     {
         var error = body.Object("error");
         var type = error?.String("type");

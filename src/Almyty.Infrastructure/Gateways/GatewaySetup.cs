@@ -18,6 +18,10 @@ internal static class GatewaySetup
 
         services.AddHttpClient<OpenAiChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).AddUpstreamResilience("openai");
         services.AddHttpClient<AnthropicChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).AddUpstreamResilience("anthropic");
+
+        // Model listings ride on the chat clients' own named clients: one handler chain, one pipeline (and circuit) per upstream.
+        services.AddHttpClient(nameof(OpenAiChatClient)).AddTypedClient<OpenAiModelsClient>();
+        services.AddHttpClient(nameof(AnthropicChatClient)).AddTypedClient<AnthropicModelsClient>();
         return services;
     }
 

@@ -143,7 +143,7 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
         return message.String("refusal") ?? string.Empty;
     }
 
-    private static (string? Message, bool ModelNotFound) ReadError(JsonElement body)
+    internal static (string? Message, bool ModelNotFound) ReadError(JsonElement body)
     {
         var error = body.Object("error");
         var message = error?.String("message") ?? body.String("message") ?? body.String("error") ?? body.String("detail");

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Almyty.Application.Gateways;
+using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 
 namespace Almyty.Infrastructure.Pricing;
@@ -16,13 +17,16 @@ internal sealed class PriceCatalog : IPriceCatalog
     {
     }
 
-    internal PriceCatalog(IReadOnlyDictionary<string, ModelPrice> prices)
+    internal PriceCatalog(IReadOnlyList<CatalogModel> models)
     {
-        _prices = prices.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _prices = models.ToFrozenDictionary(m => m.Id, m => m.Price, StringComparer.OrdinalIgnoreCase);
         _namesLongestFirst = [.. _prices.Keys.OrderByDescending(k => k.Length)];
+        Models = [.. models.OrderBy(m => m.Id, StringComparer.Ordinal)];
     }
 
     public IReadOnlyDictionary<string, ModelPrice> All => _prices;
+
+    public IReadOnlyList<CatalogModel> Models { get; }
 
     public ModelPrice? Find(string model)
     {
@@ -44,17 +48,23 @@ internal sealed class PriceCatalog : IPriceCatalog
         return null;
     }
 
-    private static Dictionary<string, ModelPrice> LoadEmbedded()
+    private static List<CatalogModel> LoadEmbedded()
     {
         using var stream = typeof(PriceCatalog).Assembly.GetManifestResourceStream("Almyty.Infrastructure.Pricing.model-prices.json")
             ?? throw new InvalidOperationException("The embedded price table is missing.");
         using var document = JsonDocument.Parse(stream);
-        var prices = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        var models = new List<CatalogModel>();
         foreach (var model in document.RootElement.GetProperty("models").EnumerateObject())
         {
-            prices[model.Name] = new ModelPrice(model.Value.GetProperty("input").GetDecimal(), model.Value.GetProperty("output").GetDecimal());
+            var provider = model.Value.GetProperty("provider").GetString();
+            if (!ProviderKinds.TryParse(provider, out var kind))
+            {
+                throw new InvalidOperationException($"The price table gives '{model.Name}' an unknown provider '{provider}'.");
+            }
+
+            models.Add(new CatalogModel(model.Name, kind, new ModelPrice(model.Value.GetProperty("input").GetDecimal(), model.Value.GetProperty("output").GetDecimal())));
         }
 
-        return prices;
+        return models;
     }
 }

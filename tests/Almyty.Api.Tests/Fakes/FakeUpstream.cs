@@ -14,7 +14,8 @@ namespace Almyty.Api.Tests.Fakes;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 that speaks the OpenAI chat completions protocol (<c>POST /v1/chat/completions</c>)
-/// and the Anthropic Messages protocol (<c>POST /v1/messages</c>), records every request, and answers as each test's
+/// and the Anthropic Messages protocol (<c>POST /v1/messages</c>), lists models in both (<c>GET /v1/models</c>, see
+/// <see cref="ModelListing"/>), records every request, and answers as each test's
 /// <see cref="UpstreamScenario"/> scripts it. A scenario is found by the API key a request carries, so tests that share
 /// one fake never see each other's requests or answers.
 /// </summary>
@@ -160,7 +161,8 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
 
         var path = context.Request.Path.Value ?? string.Empty;
-        WireProtocol? protocol = context.Request.Method != HttpMethods.Post ? null
+        WireProtocol? protocol = context.Request.Method == HttpMethods.Get && path == ModelListing.Path ? ModelListing.ProtocolOf(context.Request)
+            : context.Request.Method != HttpMethods.Post ? null
             : path == "/v1/chat/completions" ? WireProtocol.OpenAi
             : path == "/v1/messages" ? WireProtocol.Anthropic
             : null;
@@ -211,6 +213,12 @@ public sealed class UpstreamScenario
 
     /// <summary>The key a provider must carry for its calls to reach this scenario.</summary>
     public string ApiKey { get; }
+
+    /// <summary>The models a successful <c>GET /v1/models</c> lists, in this order.</summary>
+    public IReadOnlyList<FakeModel> ServedModels { get; set; } = ModelListing.DefaultModels;
+
+    /// <summary>The most models one Anthropic page holds, whatever <c>limit</c> asks (null: as asked).</summary>
+    public int? ModelPageSize { get; set; }
 
     /// <summary>The answer once the script is used up; a success by default.</summary>
     public UpstreamBehaviour Otherwise { get; set; } = Reply.Success();

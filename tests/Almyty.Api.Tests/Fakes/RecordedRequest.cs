@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Almyty.Api.Tests.Fakes;
 
-/// <summary>The two wire protocols the fake upstream speaks, told apart by the request path.</summary>
+/// <summary>The two wire protocols the fake upstream speaks, told apart by the request path (model listings: by their headers).</summary>
 public enum WireProtocol
 {
     /// <summary><c>POST /v1/chat/completions</c> (OpenAI and every OpenAI-compatible server).</summary>
@@ -34,6 +34,9 @@ public sealed class RecordedRequest
 
     /// <summary>The protocol of the path; null for any other path (a redirect target, say).</summary>
     public WireProtocol? Protocol { get; init; }
+
+    /// <summary>Whether this is a model listing (<c>GET /v1/models</c>, either protocol).</summary>
+    public bool ListsModels => Method == "GET" && Path == ModelListing.Path;
 
     /// <summary>The key the request carried: the Bearer token, else <c>x-api-key</c>.</summary>
     public string? ApiKey { get; init; }

@@ -25,7 +25,7 @@ public static class Reply
     public static string EchoOf(string? userMessage) => $"Echo: {userMessage}";
 
     /// <summary>
-    /// A successful completion. <paramref name="model"/> defaults to the model requested; <paramref name="stopReason"/>
+    /// A successful completion (to a model listing: the scenario's models). <paramref name="model"/> defaults to the model requested; <paramref name="stopReason"/>
     /// is written as given (OpenAI <c>finish_reason</c>, Anthropic <c>stop_reason</c>) and defaults to the normal end.
     /// </summary>
     public static UpstreamBehaviour Success(
@@ -34,7 +34,9 @@ public static class Reply
         int inputTokens = DefaultInputTokens,
         int outputTokens = DefaultOutputTokens,
         string? stopReason = null) =>
-        exchange => WriteJsonAsync(exchange.Http, 200, Completion(exchange, text, model, stopReason, (inputTokens, outputTokens)));
+        exchange => exchange.Request.ListsModels
+            ? ModelListing.WriteAsync(exchange)
+            : WriteJsonAsync(exchange.Http, 200, Completion(exchange, text, model, stopReason, (inputTokens, outputTokens)));
 
     /// <summary>A successful completion without any <c>usage</c> member, as some compatible servers answer.</summary>
     public static UpstreamBehaviour WithoutUsage(string? text = null, string? model = null) =>

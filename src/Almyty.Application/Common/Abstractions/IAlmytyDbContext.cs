@@ -18,6 +18,9 @@ public interface IAlmytyDbContext
     /// <summary>Read-only here: the usage recorder adds to the shards atomically.</summary>
     IQueryable<ProviderUsageCounter> UsageCounters { get; }
 
+    /// <summary>Read-only here: the usage recorder appends them (one per upstream chat call) with the counters, in SQL.</summary>
+    DbSet<UsageRecord> UsageRecords { get; }
+
     /// <exception cref="Persistence.DuplicateKeyException">A unique index refused the change.</exception>
     /// <exception cref="DbUpdateConcurrencyException">A row changed since it was read.</exception>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken);
