@@ -1,10 +1,18 @@
 using Almyty.Application.Gateways;
 using Almyty.Domain.Providers;
+using Almyty.Infrastructure.Gateways.Streaming;
+using Microsoft.Extensions.Options;
 
 namespace Almyty.Infrastructure.Gateways;
 
 /// <summary>One port, one client per wire protocol: openai and custom speak OpenAI's, anthropic its own.</summary>
-internal sealed class LlmGateway(OpenAiChatClient openAi, AnthropicChatClient anthropic, UpstreamTimer timer, TimeProvider timeProvider) : ILlmGateway
+internal sealed class LlmGateway(
+    OpenAiChatClient openAi,
+    AnthropicChatClient anthropic,
+    UpstreamCaller caller,
+    IOptions<GatewayOptions> options,
+    UpstreamTimer timer,
+    TimeProvider timeProvider) : ILlmGateway
 {
     public async Task<ChatOutcome> CompleteAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
@@ -20,5 +28,33 @@ internal sealed class LlmGateway(OpenAiChatClient openAi, AnthropicChatClient an
         {
             timer.Add(timeProvider.GetElapsedTime(started));
         }
+    }
+
+    public async Task<ChatStreamOutcome> StreamAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = timeProvider.GetTimestamp();
+        var isAnthropic = request.Kind == ProviderKind.Anthropic;
+        UpstreamResponse? opened;
+        UpstreamFailure? failure;
+        try
+        {
+            (opened, failure) = isAnthropic
+                ? await anthropic.OpenStreamAsync(request, cancellationToken)
+                : await openAi.OpenStreamAsync(request, cancellationToken);
+        }
+        finally
+        {
+            // Until the headers; the stream adds each wait for the provider's bytes after that.
+            timer.Add(timeProvider.GetElapsedTime(started));
+        }
+
+        if (failure is not null)
+        {
+            return ChatStreamOutcome.Failed(failure);
+        }
+
+        ChatStreamParser parser = isAnthropic ? new AnthropicStreamParser() : new OpenAiStreamParser();
+        return ChatStreamOutcome.Opened(new UpstreamStreamedCompletion(opened!, parser, request, options.Value.MaxResponseBytes, caller, timer, timeProvider, cancellationToken));
     }
 }
