@@ -140,3 +140,12 @@ public sealed class NoRetryApiFactory : UpstreamApiFactory
 {
     public NoRetryApiFactory() => Settings["Gateways:MaxRetryAttempts"] = "0";
 }
+
+/// <summary>
+/// The API on a real Kestrel socket (not the in-memory test server), so streamed answers go through the real HTTP
+/// stack: chunked transfer, flushes, and a client that disconnects by closing its connection.
+/// </summary>
+public sealed class StreamingApiFactory : UpstreamApiFactory
+{
+    public StreamingApiFactory() => UseKestrel(0);
+}
