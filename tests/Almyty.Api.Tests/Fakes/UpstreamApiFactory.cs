@@ -149,3 +149,13 @@ public sealed class StreamingApiFactory : UpstreamApiFactory
 {
     public StreamingApiFactory() => UseKestrel(0);
 }
+
+/// <summary>Real Kestrel, with a one-second attempt timeout: a stream that runs longer than any timeout must still complete.</summary>
+public sealed class ShortTimeoutStreamingApiFactory : UpstreamApiFactory
+{
+    public ShortTimeoutStreamingApiFactory()
+    {
+        Settings["Gateways:AttemptTimeoutSeconds"] = "1";
+        UseKestrel(0);
+    }
+}

@@ -17,6 +17,7 @@ internal sealed class SseReader : IDisposable
 
     private readonly Stream _stream;
     private readonly long _maxBytes;
+    private readonly Action? _beforeRead;
     private readonly ArrayBufferWriter<byte> _data = new(1024);
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private int _start;
@@ -28,11 +29,13 @@ internal sealed class SseReader : IDisposable
     /// <summary>The last line ended on a CR that closed the data read so far: an LF that follows belongs to it.</summary>
     private bool _skipLineFeed;
 
-    public SseReader(Stream stream, long maxBytes)
+    /// <param name="beforeRead">Runs before each read from the stream (a keep-alive comment counts as activity too).</param>
+    public SseReader(Stream stream, long maxBytes, Action? beforeRead = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _maxBytes = maxBytes;
+        _beforeRead = beforeRead;
     }
 
     /// <summary>The data of the event just read, valid until the next read.</summary>
@@ -175,6 +178,7 @@ internal sealed class SseReader : IDisposable
             _buffer = larger;
         }
 
+        _beforeRead?.Invoke();
         var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
         if (read == 0)
         {

@@ -51,7 +51,8 @@ internal sealed class UpstreamStreamedCompletion(
             yield break;
         }
 
-        using var reader = new SseReader(await OpenBodyAsync(), maxBytes);
+        // The idle bound restarts before every read of the provider's bytes, whatever they turn out to be.
+        using var reader = new SseReader(await OpenBodyAsync(), maxBytes, () => upstream.Budget.CancelAfter(request.Timeout));
         while (true)
         {
             var next = await NextAsync(reader, cancellationToken);
@@ -86,7 +87,6 @@ internal sealed class UpstreamStreamedCompletion(
         {
             while (true)
             {
-                upstream.Budget.CancelAfter(request.Timeout);
                 var waiting = timeProvider.GetTimestamp();
                 bool read;
                 try
