@@ -443,4 +443,23 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
         OverheadProbe.OverheadOf(stream.Response).ShouldBeLessThan(OverheadProbe.CeilingMs);
         (await stream.ReadAllAsync())[^1].Event.ShouldBe("done");
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_stream_member_and_the_event_stream_answer()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var document = JsonNode.Parse(text)!;
+        var operation = document["paths"]!["/llm-providers/{id}/chat"]!["post"]!;
+        var ok = operation["responses"]!["200"]!["content"]!.AsObject();
+        ok.Select(c => c.Key).ShouldBe(["application/json", "text/event-stream"], ignoreOrder: true);
+        operation["description"]!.GetValue<string>().ShouldContain("event: done");
+        var schemaReference = operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var schema = document["components"]!["schemas"]![schemaReference.Split('/')[^1]]!;
+        var stream = schema["properties"]!["stream"].ShouldNotBeNull(schema.ToJsonString());
+        stream.ToJsonString().ShouldContain("boolean");
+    }
 }

@@ -3,6 +3,7 @@ using Almyty.Application.Chat.SendChatMessage;
 using Almyty.Application.Chat.StreamChatMessage;
 using Almyty.Application.Providers.TestProvider;
 using Mediator;
+using Microsoft.OpenApi;
 
 namespace Almyty.Api.Endpoints.Chat;
 
@@ -93,7 +94,23 @@ public static class ChatEndpoints
                 + "or one 'event: error' with {\"error\": \"<CODE>\", \"message\": \"...\"} when the stream breaks after it started. Failures before the first event are the JSON errors listed here.")
             .Accepts<ChatRequest>("application/json")
             .Produces<SuccessEnvelope<ChatResponse>>(StatusCodes.Status200OK, "application/json")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // A second Produces for 200 would replace the JSON one: the event stream is added beside it.
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+                {
+                    content["text/event-stream"] = new OpenApiMediaType
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.String,
+                            Description = "Server-sent events: 'event: delta' (data {\"content\"}), then one 'event: done' (data: the plain answer's data) or one 'event: error' (data {\"error\", \"message\"}).",
+                        },
+                    };
+                }
+
+                return Task.CompletedTask;
+            })
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)
