@@ -413,6 +413,19 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_success_that_is_neither_an_event_stream_nor_json_is_a_plain_invalid_response_error()
+    {
+        var scenario = Upstream.NewScenario(Reply.Raw(200, "text/html", "<html><body>Welcome to the proxy</body></html>"));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "custom", "my-llama");
+
+        using var stream = await SseResponse.OpenAsync(client, provider, "Hi");
+
+        var body = await stream.Response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        body.Message().ShouldContain("text/html");
+    }
+
+    [Fact]
     public async Task A_stream_larger_than_the_response_cap_ends_with_an_invalid_response_error()
     {
         var piece = new string('x', 10_000);

@@ -51,6 +51,12 @@ internal sealed class UpstreamStreamedCompletion(
             yield break;
         }
 
+        if (mediaType is not null && !mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return Fault(UpstreamFailureKind.InvalidResponse, $"The provider answered with {mediaType}, not an event stream.");
+            yield break;
+        }
+
         // The idle bound restarts before every read of the provider's bytes, whatever they turn out to be.
         using var reader = new SseReader(await OpenBodyAsync(), maxBytes, () => upstream.Budget.CancelAfter(request.Timeout));
         while (true)
