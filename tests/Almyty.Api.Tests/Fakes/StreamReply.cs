@@ -45,6 +45,9 @@ public sealed record StreamPlan
     /// <summary>Awaited after the first piece is flushed, before anything else is sent: proves the first piece reached the client alone.</summary>
     public Task? HoldAfterFirstPiece { get; init; }
 
+    /// <summary>Completed with the <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the first piece was flushed.</summary>
+    public TaskCompletionSource<long>? FirstPieceSent { get; init; }
+
     public StreamEnding Ending { get; init; } = StreamEnding.Complete;
 
     /// <summary>The error event's type (Anthropic <c>error.type</c>, OpenAI <c>error.type</c>).</summary>
@@ -167,6 +170,11 @@ public static class StreamReply
             else
             {
                 await SendAsync("content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = 0, ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = pieces[i] } });
+            }
+
+            if (i == 0)
+            {
+                plan.FirstPieceSent?.TrySetResult(System.Diagnostics.Stopwatch.GetTimestamp());
             }
         }
 
