@@ -24,7 +24,7 @@ internal sealed record UpstreamSuccess(JsonDocument Body, TimeSpan Elapsed) : ID
 /// A 2xx whose body has not been read, with the call's time budget (linked to the caller's token) still running.
 /// Disposing it closes the connection.
 /// </summary>
-internal sealed class UpstreamResponse(HttpResponseMessage response, CancellationTokenSource budget, long started, TimeSpan headersElapsed, string host) : IDisposable
+internal sealed class UpstreamResponse(HttpResponseMessage response, CancellationTokenSource budget, long started, string host) : IDisposable
 {
     public HttpResponseMessage Response { get; } = response;
 
@@ -32,8 +32,6 @@ internal sealed class UpstreamResponse(HttpResponseMessage response, Cancellatio
 
     /// <summary>The timestamp the call was sent at (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long Started { get; } = started;
-
-    public TimeSpan HeadersElapsed { get; } = headersElapsed;
 
     public string Host { get; } = host;
 
@@ -128,7 +126,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300)
             {
-                var opened = new UpstreamResponse(response, budget, started, Elapsed(started), host);
+                var opened = new UpstreamResponse(response, budget, started, host);
                 response = null;
                 budget = null;
                 return (opened, null);
