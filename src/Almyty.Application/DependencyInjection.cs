@@ -9,6 +9,8 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         services.AddScoped<Gateways.UpstreamTimer>();
+        services.AddScoped<Chat.ChatCallResolver>();
+        services.AddScoped<Chat.ChatExchangeRecorder>();
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: false);
         return services;
     }

@@ -18,3 +18,10 @@ public static class ChatErrors
     public static Error SessionBusy(Guid sessionId) =>
         Error.Conflict($"Session '{sessionId}' is receiving too many messages at once; the reply was not stored. Try again.");
 }
+
+/// <summary>Usage outcomes that are not an error code.</summary>
+public static class ChatOutcomes
+{
+    /// <summary>The caller went away before the provider had answered in full.</summary>
+    public const string Cancelled = "CANCELLED";
+}

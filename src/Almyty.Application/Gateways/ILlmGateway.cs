@@ -9,6 +9,11 @@ public interface ILlmGateway
 
     /// <summary>The models the provider serves, from its own models endpoint (every page of it).</summary>
     Task<ModelListOutcome> ListModelsAsync(ModelListRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends the request as a stream and waits for the response headers only. A failure up to then (retries included)
+    /// comes back classified, as from <see cref="CompleteAsync"/>; a 2xx comes back as an open <see cref="IStreamedCompletion"/>.
+    /// </summary>
+    Task<ChatStreamOutcome> StreamAsync(ChatCompletionRequest request, CancellationToken cancellationToken);
 }
 
 public sealed record ChatTurn(string Role, string Content);
@@ -74,4 +79,46 @@ public sealed record ModelListOutcome(IReadOnlyList<ProviderModel>? Models, Upst
     public static ModelListOutcome Success(IReadOnlyList<ProviderModel> models) => new(models, null);
 
     public static ModelListOutcome Failed(UpstreamFailure failure) => new(null, failure);
+}
+
+/// <summary>
+/// An upstream answer being streamed. It owns the connection: disposing it (or finishing <see cref="ReadAsync"/>)
+/// closes it, which cancels the call at the provider when the answer is not complete.
+/// </summary>
+public interface IStreamedCompletion : IAsyncDisposable
+{
+    /// <summary>The model the provider has reported so far; null until it names one.</summary>
+    string? ReportedModel { get; }
+
+    /// <summary>Token counts the provider has reported so far (a stream cut short may have some, none or all).</summary>
+    int? InputTokens { get; }
+
+    int? OutputTokens { get; }
+
+    /// <summary>Time from sending until now (or until the stream ended).</summary>
+    TimeSpan Elapsed { get; }
+
+    /// <summary>
+    /// The pieces of text as they arrive, then exactly one <see cref="ChatStreamEnd"/> or <see cref="ChatStreamFault"/>.
+    /// Only the caller's cancellation is thrown; every upstream failure is a fault. Enumerate once.
+    /// </summary>
+    IAsyncEnumerable<ChatStreamEvent> ReadAsync(CancellationToken cancellationToken);
+}
+
+public abstract record ChatStreamEvent;
+
+/// <summary>A piece of the reply, as the provider sent it.</summary>
+public sealed record ChatStreamDelta(string Content) : ChatStreamEvent;
+
+/// <summary>The provider finished. Token counts are null when it reported none.</summary>
+public sealed record ChatStreamEnd(string Model, string FinishReason, int? InputTokens, int? OutputTokens, TimeSpan Elapsed) : ChatStreamEvent;
+
+/// <summary>The stream broke after it started: an error event from the provider, a dropped connection, a stall, an unusable event.</summary>
+public sealed record ChatStreamFault(UpstreamFailure Failure) : ChatStreamEvent;
+
+public sealed record ChatStreamOutcome(IStreamedCompletion? Stream, UpstreamFailure? Failure)
+{
+    public static ChatStreamOutcome Opened(IStreamedCompletion stream) => new(stream, null);
+
+    public static ChatStreamOutcome Failed(UpstreamFailure failure) => new(null, failure);
 }

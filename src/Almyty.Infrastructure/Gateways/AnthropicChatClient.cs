@@ -36,7 +36,20 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
         }
     }
 
-    private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request)
+    /// <summary>The same request with <c>"stream": true</c>, answered as server-sent events; returns once the response headers are in.</summary>
+    public async Task<(UpstreamResponse? Response, UpstreamFailure? Failure)> OpenStreamAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, OpenAiChatClient.Endpoint(request.BaseUrl, "v1/messages"))
+        {
+            Content = WireJson.Content(writer => WriteBody(writer, request, stream: true)),
+        };
+        message.Headers.Add("x-api-key", request.ApiKey);
+        message.Headers.Add("anthropic-version", ApiVersion);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        return await caller.OpenAsync(http, message, request.ApiKey, ReadError, request.Timeout, cancellationToken);
+    }
+
+    private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request, bool stream = false)
     {
         writer.WriteStartObject();
         writer.WriteString("model", request.Model);
@@ -77,6 +90,11 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
             writer.WriteEndArray();
         }
 
+        if (stream)
+        {
+            writer.WriteBoolean("stream", true);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -104,7 +122,7 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
         return result;
     }
 
-    private static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
+    internal static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
     {
         if (body.Array("content") is not { } blocks)
         {

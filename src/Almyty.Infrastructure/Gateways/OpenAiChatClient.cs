@@ -36,6 +36,22 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
         }
     }
 
+    /// <summary>
+    /// The same request with <c>"stream": true</c> and <c>stream_options.include_usage</c> (so the last chunk reports the
+    /// tokens), answered as server-sent events; returns once the response headers are in.
+    /// </summary>
+    public async Task<(UpstreamResponse? Response, UpstreamFailure? Failure)> OpenStreamAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    {
+        var reasoning = IsReasoningModel(request.Model);
+        using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint(request.BaseUrl, "chat/completions"))
+        {
+            Content = WireJson.Content(writer => WriteBody(writer, request, reasoning, stream: true)),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", request.ApiKey);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        return await caller.OpenAsync(http, message, request.ApiKey, ReadError, request.Timeout, cancellationToken);
+    }
+
     /// <summary>o1, o3, o4-mini, gpt-5 and their snapshots: models that reason before answering.</summary>
     internal static bool IsReasoningModel(string model)
     {
@@ -48,7 +64,7 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
     internal static Uri Endpoint(Uri baseUrl, string path) =>
         new(baseUrl.GetLeftPart(UriPartial.Authority) + baseUrl.AbsolutePath.TrimEnd('/') + "/" + path + baseUrl.Query, UriKind.Absolute);
 
-    private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request, bool reasoning)
+    private static void WriteBody(Utf8JsonWriter writer, ChatCompletionRequest request, bool reasoning, bool stream = false)
     {
         writer.WriteStartObject();
         writer.WriteString("model", request.Model);
@@ -90,6 +106,14 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
             writer.WriteEndArray();
         }
 
+        if (stream)
+        {
+            writer.WriteBoolean("stream", true);
+            writer.WriteStartObject("stream_options");
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 
@@ -101,7 +125,7 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
         writer.WriteEndObject();
     }
 
-    private static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
+    internal static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
     {
         if (body.Array("choices") is not { } choices || choices.GetArrayLength() == 0 || choices[0].Object("message") is not { } message)
         {

@@ -21,6 +21,28 @@ internal sealed record UpstreamSuccess(JsonDocument Body, TimeSpan Elapsed) : ID
 }
 
 /// <summary>
+/// A 2xx whose body has not been read, with the call's time budget (linked to the caller's token) still running.
+/// Disposing it closes the connection.
+/// </summary>
+internal sealed class UpstreamResponse(HttpResponseMessage response, CancellationTokenSource budget, long started, string host) : IDisposable
+{
+    public HttpResponseMessage Response { get; } = response;
+
+    public CancellationTokenSource Budget { get; } = budget;
+
+    /// <summary>The timestamp the call was sent at (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long Started { get; } = started;
+
+    public string Host { get; } = host;
+
+    public void Dispose()
+    {
+        Response.Dispose();
+        Budget.Dispose();
+    }
+}
+
+/// <summary>
 /// Sends one request through a typed client's resilience pipeline within the caller's time budget, reads the answer
 /// within the size cap, and turns every way it can go wrong into a classified <see cref="UpstreamFailure"/>.
 /// </summary>
@@ -36,37 +58,85 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var (opened, failure) = await OpenAsync(client, request, apiKey, readError, timeout, cancellationToken);
+        if (failure is not null)
+        {
+            return (null, failure);
+        }
+
+        using (opened)
+        {
+            return await ReadBodyAsync(opened!, timeout, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads an opened 2xx answer whole, as JSON, within the size cap and what is left of the time budget.</summary>
+    public async Task<(UpstreamSuccess? Success, UpstreamFailure? Failure)> ReadBodyAsync(UpstreamResponse opened, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        var (response, started, host) = (opened.Response, opened.Started, opened.Host);
+        var status = (int)response.StatusCode;
+        try
+        {
+            var body = await ReadCappedAsync(response, options.Value.MaxResponseBytes, opened.Budget.Token);
+            if (body is null)
+            {
+                return (null, Fail(UpstreamFailureKind.InvalidResponse, $"The answer is larger than the limit of {options.Value.MaxResponseBytes} bytes.", status, null, Elapsed(started), host));
+            }
+
+            try
+            {
+                return (new UpstreamSuccess(JsonDocument.Parse(body), Elapsed(started)), null);
+            }
+            catch (JsonException)
+            {
+                return (null, Fail(UpstreamFailureKind.InvalidResponse, "The answer is not valid JSON.", status, null, Elapsed(started), host));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (IsUpstreamException(exception))
+        {
+            return (null, FromException(exception, timeout, host));
+        }
+    }
+
+    /// <summary>
+    /// Sends the request and waits for the response headers only, within the time budget. A 2xx comes back open, with
+    /// the budget still running (the caller decides how the body is bounded); anything else comes back classified.
+    /// </summary>
+    public async Task<(UpstreamResponse? Response, UpstreamFailure? Failure)> OpenAsync(
+        HttpClient client,
+        HttpRequestMessage request,
+        string apiKey,
+        UpstreamErrorReader readError,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(timeout);
         var started = timeProvider.GetTimestamp();
         var host = request.RequestUri?.Authority ?? "?";
+        HttpResponseMessage? response = null;
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, budget.Token);
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, budget.Token);
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300)
             {
-                var body = await ReadCappedAsync(response, options.Value.MaxResponseBytes, budget.Token);
-                if (body is null)
-                {
-                    return Fail(UpstreamFailureKind.InvalidResponse, $"The answer is larger than the limit of {options.Value.MaxResponseBytes} bytes.", status, null, Elapsed(started), host);
-                }
-
-                try
-                {
-                    return (new UpstreamSuccess(JsonDocument.Parse(body), Elapsed(started)), null);
-                }
-                catch (JsonException)
-                {
-                    return Fail(UpstreamFailureKind.InvalidResponse, "The answer is not valid JSON.", status, null, Elapsed(started), host);
-                }
+                var opened = new UpstreamResponse(response, budget, started, host);
+                response = null;
+                budget = null;
+                return (opened, null);
             }
 
             var errorBody = await ReadCappedAsync(response, MaxErrorBodyBytes, budget.Token, truncate: true);
             var (message, modelNotFound) = ParseError(errorBody, readError, status);
             message = SecretRedactor.Redact(message, apiKey);
             var elapsed = Elapsed(started);
-            return status switch
+            return (null, status switch
             {
                 401 or 403 => Fail(UpstreamFailureKind.AuthFailed, message, status, null, elapsed, host),
                 404 => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
@@ -76,36 +146,48 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                 >= 300 and < 400 => Fail(UpstreamFailureKind.InvalidResponse, $"The provider answered with a redirect ({status}{LocationOf(response)}), which is not followed.", status, null, elapsed, host),
                 _ when modelNotFound => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
                 _ => Fail(UpstreamFailureKind.Rejected, message, status, null, elapsed, host),
-            };
+            });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (Exception exception) when (exception is OperationCanceledException or TimeoutRejectedException)
+        catch (Exception exception) when (IsUpstreamException(exception))
         {
-            return Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host);
+            return (null, FromException(exception, timeout, host));
         }
-        catch (BrokenCircuitException)
+        finally
         {
-            return Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, sent: false);
-        }
-        catch (HttpRequestException exception) when (FindInner<EgressBlockedException>(exception) is { } blocked)
-        {
-            return Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, sent: false);
-        }
-        catch (HttpRequestException exception)
-        {
-            return Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(exception, host), null, null, null, host);
-        }
-        catch (IOException)
-        {
-            // The headers came, then the connection dropped while the body was read.
-            return Fail(UpstreamFailureKind.ConnectionFailed, $"{host} closed the connection in the middle of its answer.", null, null, null, host);
+            response?.Dispose();
+            budget?.Dispose();
         }
     }
 
-    private (UpstreamSuccess?, UpstreamFailure?) Fail(
+    /// <summary>
+    /// A failure while reading a streamed answer that had started: a stall longer than the idle bound, a dropped
+    /// connection. Logged like every other failure.
+    /// </summary>
+    public UpstreamFailure StreamFailure(UpstreamFailureKind kind, string message, TimeSpan elapsed, string host) =>
+        Fail(kind, message, 200, null, elapsed, host);
+
+    private static bool IsUpstreamException(Exception exception) =>
+        exception is OperationCanceledException or TimeoutRejectedException or BrokenCircuitException or HttpRequestException or IOException;
+
+    private UpstreamFailure FromException(Exception exception, TimeSpan timeout, string host) => exception switch
+    {
+        OperationCanceledException or TimeoutRejectedException =>
+            Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host),
+        BrokenCircuitException =>
+            Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, sent: false),
+        HttpRequestException http when FindInner<EgressBlockedException>(http) is { } blocked =>
+            Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, sent: false),
+        HttpRequestException http => Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(http, host), null, null, null, host),
+
+        // The headers came, then the connection dropped while the body was read.
+        _ => Fail(UpstreamFailureKind.ConnectionFailed, $"{host} closed the connection in the middle of its answer.", null, null, null, host),
+    };
+
+    private UpstreamFailure Fail(
         UpstreamFailureKind kind,
         string message,
         int? status,
@@ -115,7 +197,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         bool sent = true)
     {
         LogUpstreamFailure(logger, host, kind, status);
-        return (null, new UpstreamFailure(kind, message, status, retryAfter, elapsed, sent));
+        return new UpstreamFailure(kind, message, status, retryAfter, elapsed, sent);
     }
 
     private TimeSpan Elapsed(long started) => timeProvider.GetElapsedTime(started);

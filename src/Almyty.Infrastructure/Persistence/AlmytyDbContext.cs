@@ -36,6 +36,18 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     public Task<ChatSession?> LockSessionAsync(Guid sessionId, CancellationToken cancellationToken) =>
         ChatSessions.FromSql($"SELECT *, xmin FROM chat_sessions WHERE id = {sessionId} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
 
+    public async Task StartSessionIfAbsentAsync(ChatSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO chat_sessions (id, organization_id, provider_id, title, system_prompt, message_count, total_tokens, total_cost, created_at, updated_at, last_activity_at)
+            VALUES ({session.Id}, {session.OrganizationId}, {session.ProviderId}, {session.Title}, {session.SystemPrompt}, {session.MessageCount}, {session.TotalTokens}, {session.TotalCost}, {session.CreatedAt}, {session.UpdatedAt}, {session.LastActivityAt})
+            ON CONFLICT (id) DO NOTHING
+            """,
+            cancellationToken);
+    }
+
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
     internal string? CurrentOrganizationId => _principal?.OrganizationId;
 

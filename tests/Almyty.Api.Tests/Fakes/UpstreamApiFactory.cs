@@ -146,3 +146,22 @@ public sealed class SynchronousUsageApiFactory : UpstreamApiFactory
 {
     public SynchronousUsageApiFactory() => Settings["Usage:SynchronousCommit"] = "true";
 }
+
+/// <summary>
+/// The API on a real Kestrel socket (not the in-memory test server), so streamed answers go through the real HTTP
+/// stack: chunked transfer, flushes, and a client that disconnects by closing its connection.
+/// </summary>
+public sealed class StreamingApiFactory : UpstreamApiFactory
+{
+    public StreamingApiFactory() => UseKestrel(0);
+}
+
+/// <summary>Real Kestrel, with a one-second attempt timeout: a stream that runs longer than any timeout must still complete.</summary>
+public sealed class ShortTimeoutStreamingApiFactory : UpstreamApiFactory
+{
+    public ShortTimeoutStreamingApiFactory()
+    {
+        Settings["Gateways:AttemptTimeoutSeconds"] = "1";
+        UseKestrel(0);
+    }
+}

@@ -14,7 +14,7 @@ public sealed record SendChatMessageCommand(
     double? Temperature = null,
     int? MaxTokens = null,
     double? TopP = null,
-    IReadOnlyList<string>? Stop = null) : ICommand<Result<ChatResponse>>, IAuthorizedMessage
+    IReadOnlyList<string>? Stop = null) : ICommand<Result<ChatResponse>>, IAuthorizedMessage, IChatMessageCommand
 {
     public Permission RequiredPermission => Permission.Use;
 }

@@ -33,6 +33,12 @@ public interface IAlmytyDbContext
     /// </summary>
     Task<ChatSession?> LockSessionAsync(Guid sessionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Inserts a new session unless a session with its id exists already (of any organization), without an error
+    /// when two first messages race to create it. Lock it afterwards to see which one is there.
+    /// </summary>
+    Task StartSessionIfAbsentAsync(ChatSession session, CancellationToken cancellationToken);
+
     /// <summary>Forgets every tracked change, so a handler can reload and retry after a concurrency conflict.</summary>
     void ClearChanges();
 }
