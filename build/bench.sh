@@ -322,8 +322,8 @@ CHAT_PROVIDER_ID="$(printf '%s' "${response%$'\n'*}" | grep -o '"id":"[0-9a-fA-F
 [[ -n "$CHAT_PROVIDER_ID" ]] || die "no id in the answer to POST /llm-providers (chat provider)"
 CHAT_PATH="/llm-providers/$CHAT_PROVIDER_ID/chat"
 CHAT_MESSAGE="Hello, what can you do?"
-# What the API sends upstream for that message (build/bench compares the two paths with the same answer).
-DIRECT_BODY="$(printf '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"%s"}],"temperature":0.7,"top_p":1,"max_completion_tokens":4096}' "$CHAT_MESSAGE")"
+# What the API sends a `custom` upstream for that message (max_tokens, not max_completion_tokens), so both paths get the same request.
+DIRECT_BODY="$(printf '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"%s"}],"temperature":0.7,"top_p":1,"max_tokens":4096}' "$CHAT_MESSAGE")"
 ONE_OFF_BODY="$(printf '{"message":"%s"}' "$CHAT_MESSAGE")"
 STREAM_BODY="$(printf '{"message":"%s","stream":true}' "$CHAT_MESSAGE")"
 DIRECT_STREAM_BODY="${DIRECT_BODY%\}},\"stream\":true,\"stream_options\":{\"include_usage\":true}}"
