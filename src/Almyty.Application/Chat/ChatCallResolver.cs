@@ -24,7 +24,7 @@ public sealed class ChatCallResolver(IAlmytyDbContext db, ICurrentPrincipal prin
     public async Task<Result<ChatCall>> ResolveAsync(IChatMessageCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var provider = await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == command.ProviderId, cancellationToken);
+        var provider = await db.FindProviderAsync(command.ProviderId, cancellationToken);
         if (provider is null)
         {
             return ProviderErrors.NotFound(command.ProviderId);

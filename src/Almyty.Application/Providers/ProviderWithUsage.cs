@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -38,14 +39,18 @@ public static class ProviderQueries
         };
     }
 
-    /// <remarks>Through the navigation, not a captured query: a captured IQueryable would defeat EF's query cache.</remarks>
-    public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers) =>
-        providers.Select(p => new ProviderWithUsage
-        {
-            Provider = p,
-            TotalRequests = p.UsageCounters.Sum(c => (long?)c.TotalRequests) ?? 0,
-            TotalTokens = p.UsageCounters.Sum(c => (long?)c.TotalTokens) ?? 0,
-            TotalCost = p.UsageCounters.Sum(c => (decimal?)c.TotalCost) ?? 0m,
-            LastUsedAt = p.UsageCounters.Max(c => c.LastUsedAt),
-        });
+    /// <summary>
+    /// A provider with its totals summed from its shards. Built once: the read and chat paths run it on every
+    /// request, and through the navigation, not a captured query (which would defeat EF's query cache).
+    /// </summary>
+    public static readonly Expression<Func<LlmProvider, ProviderWithUsage>> UsageProjection = p => new ProviderWithUsage
+    {
+        Provider = p,
+        TotalRequests = p.UsageCounters.Sum(c => (long?)c.TotalRequests) ?? 0,
+        TotalTokens = p.UsageCounters.Sum(c => (long?)c.TotalTokens) ?? 0,
+        TotalCost = p.UsageCounters.Sum(c => (decimal?)c.TotalCost) ?? 0m,
+        LastUsedAt = p.UsageCounters.Max(c => c.LastUsedAt),
+    };
+
+    public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers) => providers.Select(UsageProjection);
 }

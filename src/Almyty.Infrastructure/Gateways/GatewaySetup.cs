@@ -16,8 +16,10 @@ internal static class GatewaySetup
         services.AddSingleton<UpstreamCaller>();
         services.AddTransient<ILlmGateway, LlmGateway>();
 
-        services.AddHttpClient<OpenAiChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).AddUpstreamResilience("openai");
-        services.AddHttpClient<AnthropicChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).AddUpstreamResilience("anthropic");
+        // Without the factory's two logging handlers: they open a scope and redact the URI on every call even when
+        // nothing is logged, and UpstreamCaller logs each failed call itself (host, kind, status, never the URL).
+        services.AddHttpClient<OpenAiChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).RemoveAllLoggers().AddUpstreamResilience("openai");
+        services.AddHttpClient<AnthropicChatClient>(ConfigureClient).ConfigurePrimaryHttpMessageHandler(CreateHandler).RemoveAllLoggers().AddUpstreamResilience("anthropic");
 
         // Model listings ride on the chat clients' own named clients: one handler chain, one pipeline (and circuit) per upstream.
         services.AddHttpClient(nameof(OpenAiChatClient)).AddTypedClient<OpenAiModelsClient>();

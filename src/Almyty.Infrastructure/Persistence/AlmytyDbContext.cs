@@ -1,5 +1,6 @@
 using Almyty.Application.Common.Abstractions;
 using Almyty.Application.Common.Persistence;
+using Almyty.Application.Providers;
 using Almyty.Domain.Chat;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
@@ -16,6 +17,16 @@ namespace Almyty.Infrastructure.Persistence;
 internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     : DbContext(options), IAlmytyDbContext
 {
+    // Compiled once: EF then skips translating the LINQ tree and looking it up in its query cache on every call,
+    // which profiling showed to be a quarter of the API's CPU time for a GET of one provider.
+    private static readonly Func<AlmytyDbContext, Guid, CancellationToken, Task<LlmProvider?>> ProviderById =
+        EF.CompileAsyncQuery((AlmytyDbContext db, Guid id, CancellationToken _) =>
+            db.Providers.AsNoTracking().FirstOrDefault(p => p.Id == id));
+
+    private static readonly Func<AlmytyDbContext, Guid, CancellationToken, Task<ProviderWithUsage?>> ProviderWithUsageById =
+        EF.CompileAsyncQuery((AlmytyDbContext db, Guid id, CancellationToken _) =>
+            db.Providers.AsNoTracking().Where(p => p.Id == id).Select(ProviderQueries.UsageProjection).FirstOrDefault());
+
     private ICurrentPrincipal? _principal;
 
     public DbSet<LlmProvider> Providers => Set<LlmProvider>();
@@ -29,6 +40,12 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     public IQueryable<ProviderUsageCounter> UsageCounters => Set<ProviderUsageCounter>().AsNoTracking();
 
     public void ClearChanges() => ChangeTracker.Clear();
+
+    public Task<LlmProvider?> FindProviderAsync(Guid providerId, CancellationToken cancellationToken) =>
+        ProviderById(this, providerId, cancellationToken);
+
+    public Task<ProviderWithUsage?> FindProviderWithUsageAsync(Guid providerId, CancellationToken cancellationToken) =>
+        ProviderWithUsageById(this, providerId, cancellationToken);
 
     public Task<IDbContextTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
         Database.BeginTransactionAsync(cancellationToken);

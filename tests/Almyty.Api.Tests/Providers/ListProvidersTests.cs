@@ -93,6 +93,19 @@ public sealed class ListProvidersTests(ApiFactory factory) : IClassFixture<ApiFa
         data["totalPages"]!.GetValue<int>().ShouldBe(2);
     }
 
+    [Fact]
+    public async Task List_TheLargestPageNumber_AnswersAnEmptyPageInsteadOfOverflowing()
+    {
+        var client = factory.NewOwner();
+        await CreateManyAsync(client, 1);
+
+        var data = await (await client.ListProvidersAsync($"page={int.MaxValue}&limit=100")).OkDataAsync();
+
+        data.Ids().ShouldBeEmpty();
+        data["page"]!.GetValue<int>().ShouldBe(int.MaxValue);
+        data["total"]!.GetValue<int>().ShouldBe(1);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(100)]

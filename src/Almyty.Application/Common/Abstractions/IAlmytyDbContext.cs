@@ -1,3 +1,4 @@
+using Almyty.Application.Providers;
 using Almyty.Domain.Chat;
 using Almyty.Domain.Providers;
 using Almyty.Domain.Usage;
@@ -20,6 +21,14 @@ public interface IAlmytyDbContext
 
     /// <summary>Read-only here: the usage recorder appends them (one per upstream chat call) with the counters, in SQL.</summary>
     DbSet<UsageRecord> UsageRecords { get; }
+
+    /// <summary>One provider, untracked; null when the caller's organization has none with this id.</summary>
+    /// <remarks>A precompiled query: the chat and test paths look a provider up on every call.</remarks>
+    Task<LlmProvider?> FindProviderAsync(Guid providerId, CancellationToken cancellationToken);
+
+    /// <summary>One provider with its running totals, untracked; null when the caller's organization has none with this id.</summary>
+    /// <remarks>A precompiled query, like <see cref="FindProviderAsync"/>.</remarks>
+    Task<ProviderWithUsage?> FindProviderWithUsageAsync(Guid providerId, CancellationToken cancellationToken);
 
     /// <exception cref="Persistence.DuplicateKeyException">A unique index refused the change.</exception>
     /// <exception cref="DbUpdateConcurrencyException">A row changed since it was read.</exception>

@@ -23,7 +23,7 @@ public sealed class ListProviderModelsQueryHandler(
 {
     public async ValueTask<Result<ProviderModelsResponse>> Handle(ListProviderModelsQuery query, CancellationToken cancellationToken)
     {
-        var provider = await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.ProviderId, cancellationToken);
+        var provider = await db.FindProviderAsync(query.ProviderId, cancellationToken);
         if (provider is null)
         {
             return ProviderErrors.NotFound(query.ProviderId);

@@ -2,7 +2,6 @@ using Almyty.Application.Common.Abstractions;
 using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Almyty.Application.Providers.GetProvider;
 
@@ -10,10 +9,7 @@ public sealed class GetProviderQueryHandler(IAlmytyDbContext db) : IQueryHandler
 {
     public async ValueTask<Result<ProviderResponse>> Handle(GetProviderQuery query, CancellationToken cancellationToken)
     {
-        var provider = await db.Providers.AsNoTracking()
-            .Where(p => p.Id == query.Id)
-            .WithUsage()
-            .FirstOrDefaultAsync(cancellationToken);
+        var provider = await db.FindProviderWithUsageAsync(query.Id, cancellationToken);
         return provider is null ? ProviderErrors.NotFound(query.Id) : provider.ToResponse();
     }
 }

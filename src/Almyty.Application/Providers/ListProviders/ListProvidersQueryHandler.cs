@@ -28,10 +28,15 @@ public sealed class ListProvidersQueryHandler(IAlmytyDbContext db) : IQueryHandl
         }
 
         var total = await providers.CountAsync(cancellationToken);
-        var page = await Sort(providers.WithUsage(), query.SortBy, query.SortOrder == SortOrders.Descending)
-            .Skip((query.Page - 1) * query.Limit)
-            .Take(query.Limit)
-            .ToListAsync(cancellationToken);
+
+        // Computed wide: a page far past the end is an empty page, not an overflow.
+        var skip = (long)(query.Page - 1) * query.Limit;
+        var page = skip >= total
+            ? []
+            : await Sort(providers.WithUsage(), query.SortBy, query.SortOrder == SortOrders.Descending)
+                .Skip((int)skip)
+                .Take(query.Limit)
+                .ToListAsync(cancellationToken);
 
         var totalPages = (int)Math.Ceiling(total / (double)query.Limit);
         return new ProviderListResponse(page.ConvertAll(p => p.ToResponse()), total, query.Page, query.Limit, totalPages);

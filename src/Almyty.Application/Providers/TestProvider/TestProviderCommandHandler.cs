@@ -21,7 +21,7 @@ public sealed class TestProviderCommandHandler(
 
     public async ValueTask<Result<TestProviderResponse>> Handle(TestProviderCommand command, CancellationToken cancellationToken)
     {
-        var provider = await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == command.Id, cancellationToken);
+        var provider = await db.FindProviderAsync(command.Id, cancellationToken);
         if (provider is null)
         {
             return ProviderErrors.NotFound(command.Id);
