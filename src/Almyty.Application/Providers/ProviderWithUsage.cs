@@ -39,18 +39,37 @@ public static class ProviderQueries
         };
     }
 
-    /// <summary>
-    /// A provider with its totals summed from its shards. Built once: the read and chat paths run it on every
-    /// request, and through the navigation, not a captured query (which would defeat EF's query cache).
-    /// </summary>
-    public static readonly Expression<Func<LlmProvider, ProviderWithUsage>> UsageProjection = p => new ProviderWithUsage
+    /// <summary>The sums over one provider's shards: one aggregate per provider (a LEFT JOIN LATERAL), not one sub-select per total.</summary>
+    /// <remarks>Built once: the read and chat paths run it on every request, and through the navigation, not a captured query (which would defeat EF's query cache).</remarks>
+    public static readonly Expression<Func<LlmProvider, IEnumerable<UsageTotals?>>> TotalsOf = p => p.UsageCounters
+        .GroupBy(c => c.ProviderId)
+        .Select(g => new UsageTotals
+        {
+            Requests = g.Sum(c => c.TotalRequests),
+            Tokens = g.Sum(c => c.TotalTokens),
+            Cost = g.Sum(c => c.TotalCost),
+            LastUsedAt = g.Max(c => c.LastUsedAt),
+        })
+        .DefaultIfEmpty();
+
+    /// <summary>A provider and its totals; a provider never used has no shard rows, so every total is null and counts as zero.</summary>
+    public static readonly Expression<Func<LlmProvider, UsageTotals?, ProviderWithUsage>> WithTotals = (p, u) => new ProviderWithUsage
     {
         Provider = p,
-        TotalRequests = p.UsageCounters.Sum(c => (long?)c.TotalRequests) ?? 0,
-        TotalTokens = p.UsageCounters.Sum(c => (long?)c.TotalTokens) ?? 0,
-        TotalCost = p.UsageCounters.Sum(c => (decimal?)c.TotalCost) ?? 0m,
-        LastUsedAt = p.UsageCounters.Max(c => c.LastUsedAt),
+        TotalRequests = u!.Requests ?? 0,
+        TotalTokens = u.Tokens ?? 0,
+        TotalCost = u.Cost ?? 0m,
+        LastUsedAt = u.LastUsedAt,
     };
 
-    public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers) => providers.Select(UsageProjection);
+    public static IQueryable<ProviderWithUsage> WithUsage(this IQueryable<LlmProvider> providers) => providers.SelectMany(TotalsOf, WithTotals);
+}
+
+/// <summary>What <see cref="ProviderQueries.TotalsOf"/> sums; nullable because a provider without usage has no row.</summary>
+public sealed class UsageTotals
+{
+    public long? Requests { get; init; }
+    public long? Tokens { get; init; }
+    public decimal? Cost { get; init; }
+    public DateTimeOffset? LastUsedAt { get; init; }
 }

@@ -25,7 +25,7 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
 
     private static readonly Func<AlmytyDbContext, Guid, CancellationToken, Task<ProviderWithUsage?>> ProviderWithUsageById =
         EF.CompileAsyncQuery((AlmytyDbContext db, Guid id, CancellationToken _) =>
-            db.Providers.AsNoTracking().Where(p => p.Id == id).Select(ProviderQueries.UsageProjection).FirstOrDefault());
+            db.Providers.AsNoTracking().Where(p => p.Id == id).SelectMany(ProviderQueries.TotalsOf, ProviderQueries.WithTotals).FirstOrDefault());
 
     private ICurrentPrincipal? _principal;
 
