@@ -11,6 +11,7 @@ using Almyty.Infrastructure.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Almyty.Infrastructure;
 
@@ -60,7 +61,9 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<IPriceCatalog, PriceCatalog>();
         services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName));
-        services.AddScoped<IUsageRecorder, UsageRecorder>();
+        services.AddSingleton(provider => new UsageDataSource(NpgsqlDataSource.Create(
+            PersistenceSetup.WithPerformanceDefaults(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty))));
+        services.AddSingleton<IUsageRecorder, UsageWriter>();
         services.AddGateways();
 
         services.AddHealthChecks().AddDbContextCheck<AlmytyDbContext>("postgresql", tags: [ReadyTag]);
