@@ -266,6 +266,9 @@ export Secrets__Keys__bench
 Secrets__Keys__bench="$(random_base64 32)"
 # The fake upstream is on loopback, which the egress policy refuses unless allowed by name.
 export Egress__AllowedHosts__0=127.0.0.1
+# One organization drives every scenario at thousands of requests per second: a limit that is counted on every
+# request (so its cost is measured) but never reached.
+export RateLimiting__PermitsPerWindow=2000000000
 export ConnectionStrings__Almyty="${ALMYTY_PG_CONNECTION/Database=almyty/Database=$DB_NAME}"
 [[ "$ConnectionStrings__Almyty" == *"Database=$DB_NAME"* ]] || die "unexpected connection string shape from postgres.sh"
 

@@ -32,6 +32,10 @@ public static class DependencyInjection
             options.AddServerHeader = false;
             options.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? DefaultMaxRequestBodyBytes;
         });
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .Validate(o => o.PermitsPerWindow >= 0, "RateLimiting__PermitsPerWindow must be 0 (no limit) or more.")
+            .Validate(o => o.WindowSeconds is >= 1 and <= 86_400, "RateLimiting__WindowSeconds must be between 1 and 86400.")
+            .ValidateOnStart();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddProblemDetails();
 

@@ -50,6 +50,7 @@ try
     });
     app.UseMiddleware<RequestBodyLimitMiddleware>();
     app.UseAuthentication();
+    app.UseMiddleware<OrganizationRateLimit>();
     app.UseAuthorization();
 
     if (app.Configuration.GetValue("Api:Docs:Enabled", true))

@@ -120,6 +120,22 @@ public sealed class StartupSettingsTests
     }
 
     [Theory]
+    [InlineData("RateLimiting__PermitsPerWindow", "-1")]
+    [InlineData("RateLimiting__WindowSeconds", "0")]
+    [InlineData("RateLimiting__WindowSeconds", "86401")]
+    public async Task A_rate_limit_setting_out_of_range_exits_1_naming_it(string setting, string value)
+    {
+        var environment = ValidSettings();
+        environment[setting] = value;
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldContain(setting);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+    }
+
+    [Theory]
     [InlineData("Chat__DefaultTimeoutSeconds", "abc")]
     [InlineData("Gateways__MaxRetryAttempts", "two")]
     [InlineData("Gateways__CircuitFailureRatio", "half")]

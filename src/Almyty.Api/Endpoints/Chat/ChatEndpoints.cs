@@ -32,6 +32,7 @@ public static class ChatEndpoints
             .WithTags("Chat")
             .RequireAuthorization()
             .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
             .ProducesError(StatusCodes.Status403Forbidden);
 
         group.MapTestProvider();

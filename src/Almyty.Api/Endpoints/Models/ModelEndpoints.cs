@@ -14,6 +14,7 @@ public static class ModelEndpoints
             .WithTags("Models")
             .RequireAuthorization()
             .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
             .ProducesError(StatusCodes.Status403Forbidden);
 
         group.MapGetProviderCatalog();

@@ -20,6 +20,7 @@ public static class ProviderEndpoints
             .WithTags("Providers")
             .RequireAuthorization()
             .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
             .ProducesError(StatusCodes.Status403Forbidden);
 
         group.MapListProviders();

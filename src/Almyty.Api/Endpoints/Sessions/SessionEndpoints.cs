@@ -21,6 +21,7 @@ public static class SessionEndpoints
             .WithTags("Sessions")
             .RequireAuthorization()
             .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
             .ProducesError(StatusCodes.Status403Forbidden);
 
         group.MapListSessions();

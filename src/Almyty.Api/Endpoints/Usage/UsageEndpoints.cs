@@ -13,6 +13,7 @@ public static class UsageEndpoints
             .WithTags("Usage")
             .RequireAuthorization()
             .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
             .ProducesError(StatusCodes.Status403Forbidden);
 
         group.MapGetProviderUsage();
