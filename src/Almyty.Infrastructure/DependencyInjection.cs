@@ -36,8 +36,10 @@ public static class DependencyInjection
         // Pooled: building a DbContext and its options for every request was a fifth of the API's CPU (docs/performance.md).
         services.AddPooledDbContextFactory<AlmytyDbContext>((provider, options) =>
             PersistenceSetup.Configure(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty));
-        services.AddScoped(PersistenceSetup.RentFor);
-        services.AddScoped<IAlmytyDbContext>(provider => provider.GetRequiredService<AlmytyDbContext>());
+        // Registered once: the scope then disposes the rented context once, returning it to the pool at the end of the
+        // request. A second registration resolving the same instance made the scope dispose it twice, and a context
+        // re-rented in between was pulled from under its new request (PooledContextTests).
+        services.AddScoped<IAlmytyDbContext>(PersistenceSetup.RentFor);
 
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
@@ -66,7 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<IUsageRecorder, UsageWriter>();
         services.AddGateways();
 
-        services.AddHealthChecks().AddDbContextCheck<AlmytyDbContext>("postgresql", tags: [ReadyTag]);
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: [ReadyTag]);
         return services;
     }
 }

@@ -11,8 +11,8 @@ public static class DatabaseMigrator
     public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AlmytyDbContext>();
+        // A context of its own, outside any request: migrations read no tenant's rows.
+        await using var db = await services.GetRequiredService<IDbContextFactory<AlmytyDbContext>>().CreateDbContextAsync(cancellationToken);
         // Npgsql reads the history table without checking that it exists, which logs a spurious failed query on an
         // empty database (npgsql/efcore.pg#3407); creating it first keeps the logs honest.
         var history = db.GetService<IHistoryRepository>();

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Almyty.Api.Tests.Infrastructure;
+using Almyty.Application.Common.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Almyty.Api.Tests.Security;
+
+/// <summary>
+/// A pooled DbContext carries the tenant of the request that rented it, so it must go back to the pool exactly once,
+/// when that request's scope ends: returned twice, it can be handed to a second request while the first still uses it.
+/// </summary>
+public sealed class PooledContextTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private const int Workers = 8;
+    private const int ScopesEach = 1500;
+
+    [Fact]
+    public async Task No_context_is_ever_held_by_two_live_request_scopes_at_once()
+    {
+        var held = new ConcurrentDictionary<IAlmytyDbContext, int>(ReferenceEqualityComparer.Instance);
+        var shared = 0;
+        var scopes = factory.Services.GetRequiredService<IServiceScopeFactory>();
+
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < ScopesEach; i++)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var context = scope.ServiceProvider.GetRequiredService<IAlmytyDbContext>();
+                if (!held.TryAdd(context, worker))
+                {
+                    Interlocked.Increment(ref shared);
+                    continue;
+                }
+
+                await Task.Yield();
+                held.TryRemove(context, out _);
+            }
+        }, TestContext.Current.CancellationToken)));
+
+        shared.ShouldBe(0, "a context was rented to a second scope while the first still held it");
+    }
+
+    [Fact]
+    public async Task A_scope_that_ended_gives_its_context_back_once_so_the_next_two_scopes_get_different_ones()
+    {
+        var scopes = factory.Services.GetRequiredService<IServiceScopeFactory>();
+        IAlmytyDbContext first;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            first = scope.ServiceProvider.GetRequiredService<IAlmytyDbContext>();
+        }
+
+        await using var second = scopes.CreateAsyncScope();
+        await using var third = scopes.CreateAsyncScope();
+        var a = second.ServiceProvider.GetRequiredService<IAlmytyDbContext>();
+        var b = third.ServiceProvider.GetRequiredService<IAlmytyDbContext>();
+
+        a.ShouldNotBeSameAs(b);
+        (ReferenceEquals(a, first) || ReferenceEquals(b, first)).ShouldBeTrue("the pool reuses the context the first scope returned");
+    }
+}
