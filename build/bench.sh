@@ -154,8 +154,8 @@ cleanup() {
         printf 'bench.sh: the end of the API log:\n' >&2
         tail -n 30 "$WORK_DIR/api.log" >&2 || true
     fi
-    # Kept: the API logs at Warning, so any error behind a non-2xx in the figures is there.
-    [[ -s "$WORK_DIR/api.log" ]] && cp "$WORK_DIR/api.log" "$ARTIFACTS_DIR/api.log" 2>/dev/null
+    # Kept, empty when the run logged nothing: the API logs at Warning, so any error behind a non-2xx is there.
+    cp "$WORK_DIR/api.log" "$ARTIFACTS_DIR/api.log" 2>/dev/null || true
     rm -rf "$WORK_DIR"
     exit "$status"
 }
