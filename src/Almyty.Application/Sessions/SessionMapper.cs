@@ -21,23 +21,13 @@ public static class SessionMapper
         Version = s.Version,
     };
 
+    private static readonly Func<ChatSession, SessionResponse> ToResponseCompiled = Projection.Compile();
+
+    /// <summary>The same mapping as <see cref="Projection"/>, for a session already in memory.</summary>
     public static SessionResponse ToResponse(this ChatSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return new SessionResponse(
-            session.Id,
-            session.ProviderId,
-            session.Title,
-            session.SystemPrompt,
-            session.MessageCount,
-            session.TotalTokens,
-            session.TotalCost,
-            session.CreatedAt,
-            session.UpdatedAt,
-            session.LastActivityAt)
-        {
-            Version = session.Version,
-        };
+        return ToResponseCompiled(session);
     }
 
     public static SessionDetailResponse ToDetailResponse(this ChatSession session, IReadOnlyList<SessionMessageResponse> messages, SessionMessagesPage page)

@@ -12,7 +12,8 @@ namespace Almyty.Infrastructure.Persistence;
 
 /// <remarks>
 /// Pooled (AddPooledDbContextFactory): an instance outlives its request, so the caller is not a constructor
-/// argument but set on every rental by <see cref="PersistenceSetup.RentFor"/>, the only way the service obtains one.
+/// argument but set on every rental by <see cref="PersistenceSetup.RentFor"/>, the only way a request obtains one
+/// (the migrator and the readiness check take contexts from the factory and read no tenant's rows).
 /// </remarks>
 internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     : DbContext(options), IAlmytyDbContext
