@@ -135,6 +135,25 @@ count_with_sed() {
     done
 }
 
+# Names the failed tests with the first lines of their messages, last, where a truncated log still shows them.
+list_failures() {
+    python3 - "$@" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+local = lambda element: element.tag.rsplit("}", 1)[-1]
+for path in sys.argv[1:]:
+    for result in ET.parse(path).iter():
+        if local(result) != "UnitTestResult" or result.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        print(f"FAILED {result.get('testName')} ({result.get('outcome')}, {result.get('duration')})")
+        texts = [e.text or "" for e in result.iter() if local(e) in ("Message", "StackTrace")]
+        lines = [line for text in texts for line in text.strip().splitlines()]
+        for line in lines[:12]:
+            print(f"    {line}")
+PY
+}
+
 mapfile -t trx_files < <(find "$RESULTS_DIR" -type f -name '*.trx' | sort)
 total=0 executed=0 passed=0 failed=0
 if ((${#trx_files[@]} > 0)); then
@@ -169,5 +188,9 @@ elif ((failed > 0 && status == 0)); then
     status=1
 fi
 
+if ((failed > 0)) && command -v python3 >/dev/null 2>&1; then
+    printf '\n'
+    list_failures "${trx_files[@]}" || true
+fi
 print_summary "$passed" "$failed" "$skipped"
 exit "$status"

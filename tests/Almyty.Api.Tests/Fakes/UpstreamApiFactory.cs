@@ -1,8 +1,4 @@
 using Almyty.Api.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Almyty.Api.Tests.Fakes;
 
@@ -53,27 +49,6 @@ public class UpstreamApiFactory : ApiFactory, IAsyncLifetime
         }
 
         await InitializeAsync();
-    }
-
-    /// <summary>
-    /// The captured logs stay; the console copy goes, as writing every trace line there makes each test slow
-    /// (ALMYTY_TEST_CONSOLE_LOGS=1 keeps it, to diagnose a failure).
-    /// </summary>
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        if (Environment.GetEnvironmentVariable("ALMYTY_TEST_CONSOLE_LOGS") == "1")
-        {
-            return;
-        }
-
-        builder.ConfigureServices(services =>
-        {
-            foreach (var console in services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
-            {
-                services.Remove(console);
-            }
-        });
     }
 
     public override async ValueTask DisposeAsync()

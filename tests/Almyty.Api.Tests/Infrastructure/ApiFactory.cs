@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace Almyty.Api.Tests.Infrastructure;
@@ -77,6 +78,22 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
             services.AddFakeLogging();
+            if (Environment.GetEnvironmentVariable("ALMYTY_TEST_CONSOLE_LOGS") != "1")
+            {
+                RemoveConsoleLogging(services);
+            }
         });
+    }
+
+    /// <summary>
+    /// The captured logs stay; the console copy goes, as it slows every test and buries a failure's report under
+    /// trace lines (ALMYTY_TEST_CONSOLE_LOGS=1 keeps it, to diagnose a failure).
+    /// </summary>
+    private static void RemoveConsoleLogging(IServiceCollection services)
+    {
+        foreach (var console in services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
+        {
+            services.Remove(console);
+        }
     }
 }
