@@ -18,9 +18,16 @@ internal static class PersistenceSetup
             .UseSnakeCaseNamingConvention();
 
     /// <summary>
+    /// Two connections per core (at least four) unless the connection string says otherwise. Each request holds a
+    /// connection only for its own statements, so a few are enough; more only add PostgreSQL backends competing for
+    /// the same cores, and after a burst a request waits on whichever cold backend the pool hands out next.
+    /// </summary>
+    internal static int DefaultMaxPoolSize => Math.Max(4, 2 * Environment.ProcessorCount);
+
+    /// <summary>
     /// Prepared statements for the hot queries (EF's SQL is stable, so PostgreSQL plans each once per connection),
-    /// and no session reset on each return to the pool (the service sets no session state). An operator's own
-    /// values in the connection string win.
+    /// no session reset on each return to the pool (the service sets no session state), and a pool sized to the
+    /// machine. An operator's own values in the connection string win.
     /// </summary>
     internal static string WithPerformanceDefaults(string connectionString)
     {
@@ -42,9 +49,16 @@ internal static class PersistenceSetup
             builder.NoResetOnClose = true;
         }
 
+        if (!HasKey(connectionString, "Maximum Pool Size", "MaxPoolSize"))
+        {
+            builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
+        }
+
         return builder.ConnectionString;
     }
 
     private static bool HasKey(string connectionString, params string[] names) =>
-        connectionString.Split(';').Select(part => part.Split('=')[0].Trim()).Any(key => names.Contains(key, StringComparer.OrdinalIgnoreCase));
+        connectionString.Split(';').Select(part => WithoutSpaces(part.Split('=')[0])).Any(key => names.Select(WithoutSpaces).Contains(key, StringComparer.OrdinalIgnoreCase));
+
+    private static string WithoutSpaces(string key) => string.Concat(key.Where(c => !char.IsWhiteSpace(c)));
 }
