@@ -56,6 +56,22 @@ public sealed class ChatExchangeRecorder(
         return (cost, priced);
     }
 
+    /// <summary>A call whose caller left before the answer: the request was sent, so it counts.</summary>
+    public Task RecordCancelledAsync(ChatCall call) => RecordUsageAsync(call, null, null, null, ChatOutcomes.Cancelled, null);
+
+    /// <summary>The error for a call the provider did not answer, recorded as usage when the request had gone out.</summary>
+    public async Task<Error> RecordFailureAsync(ChatCall call, UpstreamFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var error = failure.ToError();
+        if (failure.Sent)
+        {
+            await RecordUsageAsync(call, null, null, null, error.Code, failure.Elapsed);
+        }
+
+        return error;
+    }
+
     /// <summary>
     /// Stores the exchange under the session's row lock: concurrent appends to one session queue up and each takes the
     /// next two places. A conflict (a serialization failure under load) is retried.

@@ -26,19 +26,13 @@ public sealed class SendChatMessageCommandHandler(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The caller went away mid-call; the request was sent, so it still counts.
-            await recorder.RecordUsageAsync(call, null, null, null, ChatOutcomes.Cancelled, null);
+            await recorder.RecordCancelledAsync(call);
             throw;
         }
 
         if (outcome.Failure is { } failure)
         {
-            if (failure.Sent)
-            {
-                await recorder.RecordUsageAsync(call, null, null, null, failure.ToError().Code, failure.Elapsed);
-            }
-
-            return failure.ToError();
+            return await recorder.RecordFailureAsync(call, failure);
         }
 
         var completion = outcome.Completion!;

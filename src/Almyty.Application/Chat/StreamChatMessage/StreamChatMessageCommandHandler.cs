@@ -28,18 +28,13 @@ public sealed class StreamChatMessageCommandHandler(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await recorder.RecordUsageAsync(call, null, null, null, ChatOutcomes.Cancelled, null);
+            await recorder.RecordCancelledAsync(call);
             throw;
         }
 
         if (outcome.Failure is { } failure)
         {
-            if (failure.Sent)
-            {
-                await recorder.RecordUsageAsync(call, null, null, null, failure.ToError().Code, failure.Elapsed);
-            }
-
-            return failure.ToError();
+            return await recorder.RecordFailureAsync(call, failure);
         }
 
         return new ChatStreamResponse(RelayAsync(call, outcome.Stream!, cancellationToken));
