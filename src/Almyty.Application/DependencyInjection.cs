@@ -11,6 +11,7 @@ public static class DependencyInjection
         services.AddScoped<Gateways.UpstreamTimer>();
         services.AddScoped<Chat.ChatCallResolver>();
         services.AddScoped<Chat.ChatExchangeRecorder>();
+        services.AddSingleton<Chat.SessionAppendGate>();
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: false);
         return services;
     }

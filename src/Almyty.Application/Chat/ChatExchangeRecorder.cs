@@ -20,6 +20,7 @@ public sealed class ChatExchangeRecorder(
     ICurrentPrincipal principal,
     IPriceCatalog prices,
     IUsageRecorder usage,
+    SessionAppendGate appendGate,
     TimeProvider timeProvider)
 {
     private const int MaxAppendAttempts = 3;
@@ -73,8 +74,9 @@ public sealed class ChatExchangeRecorder(
     }
 
     /// <summary>
-    /// Stores the exchange under the session's row lock: concurrent appends to one session queue up and each takes the
-    /// next two places. A conflict (a serialization failure under load) is retried.
+    /// Stores the exchange under the session's row lock: concurrent appends to one session queue up (first at the
+    /// gate, without a connection, then at the lock across instances) and each takes the next two places. A conflict
+    /// (a serialization failure under load) is retried.
     /// Null when stored (or when the call has no session).
     /// </summary>
     public async Task<Error?> AppendTurnAsync(ChatCall call, string reply, int? inputTokens, int? outputTokens, decimal cost)
@@ -87,6 +89,7 @@ public sealed class ChatExchangeRecorder(
 
         var provider = call.Provider;
         var tokens = (long)(inputTokens ?? 0) + (outputTokens ?? 0);
+        using var turn = await appendGate.EnterAsync(sessionId, CancellationToken.None);
         for (var attempt = 1; attempt <= MaxAppendAttempts; attempt++)
         {
             // The provider has answered and billed: a caller who leaves now still gets the exchange stored.
