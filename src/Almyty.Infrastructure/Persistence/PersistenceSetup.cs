@@ -32,24 +32,24 @@ internal static class PersistenceSetup
     internal static string WithPerformanceDefaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!HasKey(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        if (!HasKey(connectionString, "MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 64;
         }
 
         // Prepared from the second use on: PostgreSQL then reuses the statement instead of parsing and planning it
         // on every request, which build/bench.sh showed to be most of the database's time per request.
-        if (!HasKey(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+        if (!HasKey(connectionString, "AutoPrepareMinUsages"))
         {
             builder.AutoPrepareMinUsages = 2;
         }
 
-        if (!HasKey(connectionString, "No Reset On Close", "NoResetOnClose"))
+        if (!HasKey(connectionString, "NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }
 
-        if (!HasKey(connectionString, "Maximum Pool Size", "MaxPoolSize"))
+        if (!HasKey(connectionString, "MaximumPoolSize", "MaxPoolSize"))
         {
             builder.MaxPoolSize = Math.Max(DefaultMaxPoolSize, builder.MinPoolSize);
         }
@@ -57,8 +57,9 @@ internal static class PersistenceSetup
         return builder.ConnectionString;
     }
 
+    /// <summary>Whether the connection string sets one of these keywords, written in any case and with any spacing.</summary>
     private static bool HasKey(string connectionString, params string[] names) =>
-        connectionString.Split(';').Select(part => WithoutSpaces(part.Split('=')[0])).Any(key => names.Select(WithoutSpaces).Contains(key, StringComparer.OrdinalIgnoreCase));
+        connectionString.Split(';').Select(part => WithoutSpaces(part.Split('=')[0])).Any(key => names.Contains(key, StringComparer.OrdinalIgnoreCase));
 
     private static string WithoutSpaces(string key) => string.Concat(key.Where(c => !char.IsWhiteSpace(c)));
 }
