@@ -54,7 +54,7 @@ public enum UpstreamFailureKind
 }
 
 /// <param name="Elapsed">Time until the provider's answer; null when no answer came (timeout, connection failure, egress refusal).</param>
-/// <param name="Sent">Whether the request left the service (false for egress refusals and an open circuit).</param>
+/// <param name="Sent">Whether the request reached the provider on some attempt: false when every attempt failed before a connection was made (no address, refused, TLS handshake, egress refusal, open circuit).</param>
 public sealed record UpstreamFailure(UpstreamFailureKind Kind, string Message, int? UpstreamStatus, TimeSpan? RetryAfter, TimeSpan? Elapsed, bool Sent);
 
 public sealed record ChatOutcome(ChatCompletion? Completion, UpstreamFailure? Failure)

@@ -69,6 +69,11 @@ internal static class GatewaySetup
                     UseJitter = true,
                     ShouldRetryAfterHeader = true,
                     ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, TimeSpan.FromSeconds(options.MaxRetryAfterSeconds))),
+                    OnRetry = args =>
+                    {
+                        UpstreamAttempts.Note(args.Context.GetRequestMessage(), args.Outcome);
+                        return default;
+                    },
                 });
             }
 

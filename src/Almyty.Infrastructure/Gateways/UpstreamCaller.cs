@@ -99,7 +99,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         }
         catch (Exception exception) when (IsUpstreamException(exception))
         {
-            return (null, FromException(exception, timeout, host));
+            return (null, FromException(exception, timeout, host, wentOut: true));
         }
     }
 
@@ -154,7 +154,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         }
         catch (Exception exception) when (IsUpstreamException(exception))
         {
-            return (null, FromException(exception, timeout, host));
+            return (null, FromException(exception, timeout, host, UpstreamAttempts.WentOut(request, exception)));
         }
         finally
         {
@@ -173,18 +173,19 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     private static bool IsUpstreamException(Exception exception) =>
         exception is OperationCanceledException or TimeoutRejectedException or BrokenCircuitException or HttpRequestException or IOException;
 
-    private UpstreamFailure FromException(Exception exception, TimeSpan timeout, string host) => exception switch
+    /// <param name="wentOut">Whether any attempt reached the provider (see <see cref="UpstreamAttempts"/>).</param>
+    private UpstreamFailure FromException(Exception exception, TimeSpan timeout, string host, bool wentOut) => exception switch
     {
         OperationCanceledException or TimeoutRejectedException =>
-            Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host),
+            Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host, wentOut),
         BrokenCircuitException =>
-            Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, sent: false),
+            Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, wentOut),
         HttpRequestException http when FindInner<EgressBlockedException>(http) is { } blocked =>
-            Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, sent: false),
-        HttpRequestException http => Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(http, host), null, null, null, host),
+            Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, wentOut),
+        HttpRequestException http => Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(http, host), null, null, null, host, wentOut),
 
         // The headers came, then the connection dropped while the body was read.
-        _ => Fail(UpstreamFailureKind.ConnectionFailed, $"{host} closed the connection in the middle of its answer.", null, null, null, host),
+        _ => Fail(UpstreamFailureKind.ConnectionFailed, $"{host} closed the connection in the middle of its answer.", null, null, null, host, wentOut),
     };
 
     private UpstreamFailure Fail(

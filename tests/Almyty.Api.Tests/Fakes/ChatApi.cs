@@ -91,6 +91,14 @@ public static class ChatApi
         return await response.ShouldSucceedAsync();
     }
 
+    /// <summary>The provider's <c>GET .../usage</c> over all time.</summary>
+    public static async Task<JsonObject> GetUsageDataAsync(this HttpClient client, string providerId)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var response = await client.GetAsync($"{Route}/{providerId}/usage", Token);
+        return await response.ShouldSucceedAsync();
+    }
+
     /// <summary>Checks a 200 success envelope and returns its <c>data</c>.</summary>
     public static async Task<JsonObject> ShouldSucceedAsync(this HttpResponseMessage response)
     {

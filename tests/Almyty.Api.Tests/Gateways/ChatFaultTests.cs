@@ -298,6 +298,71 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
     }
 
     [Fact]
+    public async Task A_chat_that_never_got_a_connection_is_not_counted()
+    {
+        var scenario = Upstream.NewScenario();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, baseUrl: $"http://127.0.0.1:{UnusedPort()}/v1");
+
+        using (var response = await client.ChatAsync(provider, "Hi"))
+        {
+            await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+        }
+
+        var stored = await client.GetProviderDataAsync(provider);
+        stored["totalRequests"].AsCount().ShouldBe(0, "no attempt reached the provider");
+        var usage = await client.GetUsageDataAsync(provider);
+        usage["totals"]!["failedRequests"].AsCount().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_chat_whose_first_attempt_reached_the_provider_counts_once_even_when_the_retry_cannot_connect()
+    {
+        // Answers the first connection with a 500, then stops listening: the retry finds the port closed.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var served = ServeOneServerErrorThenCloseAsync(listener);
+        var scenario = Upstream.NewScenario();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, baseUrl: $"http://127.0.0.1:{port}/v1");
+
+        using (var response = await client.ChatAsync(provider, "Hi"))
+        {
+            await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+        }
+
+        (await served).ShouldContain("POST /v1/chat/completions");
+        var stored = await client.GetProviderDataAsync(provider);
+        stored["totalRequests"].AsCount().ShouldBe(1, "the first attempt reached the provider");
+    }
+
+    private static async Task<string> ServeOneServerErrorThenCloseAsync(TcpListener listener)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var connection = await listener.AcceptTcpClientAsync(cancellationToken);
+        listener.Stop();
+        var stream = connection.GetStream();
+        var received = new System.Text.StringBuilder();
+        var buffer = new byte[8192];
+        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        const string body = """{"error":{"message":"The server had an error.","type":"server_error"}}""";
+        var reply = $"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(reply), cancellationToken);
+        return received.ToString();
+    }
+
+    [Fact]
     public async Task An_inactive_provider_answers_409_for_chat_and_test_and_sends_nothing()
     {
         var scenario = Upstream.NewScenario();
