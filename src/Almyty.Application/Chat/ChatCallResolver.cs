@@ -136,7 +136,7 @@ public sealed class ChatCallResolver(IAlmytyDbContext db, ICurrentPrincipal prin
         {
             // Newest first: replies gather until the user message that opened their turn.
             pending.Add(new ChatTurn(message.Role.ToWire(), message.Content));
-            characters += message.Content.Length;
+            characters += Characters.Count(message.Content);
             if (message.Role != ChatRole.User)
             {
                 continue;

@@ -1,5 +1,6 @@
 using Almyty.Application.Providers;
 using Almyty.Domain.Chat;
+using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 using FluentValidation;
 
@@ -14,11 +15,11 @@ public static class ChatMessageRules
         ArgumentNullException.ThrowIfNull(validator);
         validator.RuleFor(c => c.Message)
             .Must(m => m is not null).WithMessage("'message' is required.")
-            .Must(m => m is null || m.Length is >= 1 and <= ChatRules.MessageMaxLength)
+            .Must(m => m is null || Characters.CountIsBetween(m, 1, ChatRules.MessageMaxLength))
             .WithMessage($"'message' must be 1 to {ChatRules.MessageMaxLength} characters.");
         validator.RuleFor(c => c.Model).ValidModel();
         validator.RuleFor(c => c.SystemPrompt)
-            .MaximumLength(ProviderRules.SystemPromptMaxLength)
+            .Must(p => p is null || Characters.CountIsAtMost(p, ProviderRules.SystemPromptMaxLength))
             .WithMessage($"'systemPrompt' must be at most {ProviderRules.SystemPromptMaxLength} characters.");
         validator.RuleFor(c => c.Temperature)
             .InclusiveBetween(0, ProviderRules.MaxTemperature)
@@ -30,7 +31,7 @@ public static class ChatMessageRules
         validator.RuleFor(c => c.Stop)
             .Must(s => s is null || s.Count <= ProviderRules.MaxStopSequences)
             .WithMessage($"'stop' may hold at most {ProviderRules.MaxStopSequences} strings.")
-            .Must(s => s is null || s.All(item => !string.IsNullOrEmpty(item) && item.Length <= ProviderRules.StopSequenceMaxLength))
+            .Must(s => s is null || s.All(item => !string.IsNullOrEmpty(item) && Characters.CountIsAtMost(item, ProviderRules.StopSequenceMaxLength)))
             .WithMessage($"Each 'stop' string must be 1 to {ProviderRules.StopSequenceMaxLength} characters.");
     }
 }

@@ -9,7 +9,7 @@ public static class ProviderValidationRules
 {
     public static IRuleBuilderOptions<T, string?> ValidProviderName<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(name => name is not null).WithMessage("'name' is required.")
-            .Must(name => name is null || name.Trim().Length is >= 1 and <= ProviderRules.NameMaxLength)
+            .Must(name => name is null || Characters.CountIsBetween(name.Trim(), 1, ProviderRules.NameMaxLength))
             .WithMessage($"'name' must be 1 to {ProviderRules.NameMaxLength} characters after trimming.")
             .Must(name => name is null || !name.Trim().Any(char.IsControl)).WithMessage("'name' must not contain control characters.");
 
@@ -19,19 +19,19 @@ public static class ProviderValidationRules
 
     public static IRuleBuilderOptions<T, string?> ValidApiKey<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(key => key is not null).WithMessage("'apiKey' is required.")
-            .Must(key => key is null || key.Length is >= 1 and <= ProviderRules.ApiKeyMaxLength)
+            .Must(key => key is null || Characters.CountIsBetween(key, 1, ProviderRules.ApiKeyMaxLength))
             .WithMessage($"'apiKey' must be 1 to {ProviderRules.ApiKeyMaxLength} characters.")
             .Must(key => key is null || !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             .WithMessage("'apiKey' must not contain whitespace or control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidModel<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(model => model is null || model.Length is >= 1 and <= ProviderRules.ModelMaxLength)
+        rule.Must(model => model is null || Characters.CountIsBetween(model, 1, ProviderRules.ModelMaxLength))
             .WithMessage($"'model' must be 1 to {ProviderRules.ModelMaxLength} characters.")
             .Must(model => model is null || !model.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             .WithMessage("'model' must not contain whitespace or control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidBaseUrl<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(url => url is null || url.Length <= ProviderRules.BaseUrlMaxLength)
+        rule.Must(url => url is null || Characters.CountIsAtMost(url, ProviderRules.BaseUrlMaxLength))
             .WithMessage($"'baseUrl' must be at most {ProviderRules.BaseUrlMaxLength} characters.")
             .Must(url => url is null || BaseUrls.TryParse(url, out _, out _))
             .WithMessage((_, url) => BaseUrls.TryParse(url!, out Uri? _, out var problem) ? string.Empty : problem!);
@@ -56,12 +56,12 @@ public sealed class ProviderConfigurationPatchValidator : AbstractValidator<Prov
             .Must(v => IsNullOr(v, p => p is >= 0 and <= 1))
             .WithMessage("'topP' must be between 0 and 1.");
         RuleFor(c => c.SystemPrompt)
-            .Must(v => IsNullOr(v, s => s.Length <= ProviderRules.SystemPromptMaxLength))
+            .Must(v => IsNullOr(v, s => Characters.CountIsAtMost(s, ProviderRules.SystemPromptMaxLength)))
             .WithMessage($"'systemPrompt' must be at most {ProviderRules.SystemPromptMaxLength} characters.");
         RuleFor(c => c.Stop)
             .Must(v => IsNullOr(v, s => s.Count <= ProviderRules.MaxStopSequences))
             .WithMessage($"'stop' may hold at most {ProviderRules.MaxStopSequences} strings.")
-            .Must(v => IsNullOr(v, s => s.All(item => !string.IsNullOrEmpty(item) && item.Length <= ProviderRules.StopSequenceMaxLength)))
+            .Must(v => IsNullOr(v, s => s.All(item => !string.IsNullOrEmpty(item) && Characters.CountIsAtMost(item, ProviderRules.StopSequenceMaxLength))))
             .WithMessage($"Each 'stop' string must be 1 to {ProviderRules.StopSequenceMaxLength} characters.");
         RuleFor(c => c.TimeoutSeconds)
             .Must(v => IsNullOr(v, t => t is >= 1 and <= ProviderRules.MaxTimeoutSeconds))

@@ -1,4 +1,5 @@
 using Almyty.Domain.Chat;
+using Almyty.Domain.Common;
 using FluentValidation;
 
 namespace Almyty.Application.Sessions;
@@ -7,7 +8,7 @@ namespace Almyty.Application.Sessions;
 public static class SessionValidationRules
 {
     public static IRuleBuilderOptions<T, string?> ValidSessionTitle<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(title => title is null || ChatSession.NormalizeTitle(title)!.Length is >= 1 and <= ChatRules.TitleMaxLength)
+        rule.Must(title => title is null || Characters.CountIsBetween(ChatSession.NormalizeTitle(title)!, 1, ChatRules.TitleMaxLength))
             .WithMessage($"'title' must be 1 to {ChatRules.TitleMaxLength} characters after trimming; send null for no title.")
             .Must(title => title is null || !ChatSession.NormalizeTitle(title)!.Any(char.IsControl))
             .WithMessage("'title' must not contain control characters.");
@@ -15,7 +16,7 @@ public static class SessionValidationRules
     public static IRuleBuilderOptions<T, string?> ValidSessionSystemPrompt<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(prompt => prompt is null || !string.IsNullOrWhiteSpace(prompt))
             .WithMessage("'systemPrompt' must not be empty or blank; send null to use the provider's.")
-            .Must(prompt => prompt is null || prompt.Length <= ChatRules.SystemPromptMaxLength)
+            .Must(prompt => prompt is null || Characters.CountIsAtMost(prompt, ChatRules.SystemPromptMaxLength))
             .WithMessage($"'systemPrompt' must be at most {ChatRules.SystemPromptMaxLength} characters.");
 }
 

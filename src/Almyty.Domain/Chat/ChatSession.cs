@@ -70,11 +70,11 @@ public sealed class ChatSession
     /// <summary>Whether <paramref name="title"/> may be stored after <see cref="NormalizeTitle"/>.</summary>
     public static bool IsValidTitle(string? title) =>
         NormalizeTitle(title) is not { } trimmed
-        || (trimmed.Length is >= 1 and <= ChatRules.TitleMaxLength && !trimmed.Any(char.IsControl));
+        || (Characters.CountIsBetween(trimmed, 1, ChatRules.TitleMaxLength) && !trimmed.Any(char.IsControl));
 
     /// <summary>Whether <paramref name="systemPrompt"/> may be stored: null, or some text within the provider configuration's limit.</summary>
     public static bool IsValidSystemPrompt(string? systemPrompt) =>
-        systemPrompt is null || (!string.IsNullOrWhiteSpace(systemPrompt) && systemPrompt.Length <= ChatRules.SystemPromptMaxLength);
+        systemPrompt is null || (!string.IsNullOrWhiteSpace(systemPrompt) && Characters.CountIsAtMost(systemPrompt, ChatRules.SystemPromptMaxLength));
 
     private static string? CheckedTitle(string? title) =>
         IsValidTitle(title)

@@ -1,3 +1,5 @@
+using Almyty.Domain.Common;
+
 namespace Almyty.Domain.Providers;
 
 /// <summary>What may be shown of an API key: its last four characters behind a fixed mask.</summary>
@@ -11,6 +13,6 @@ public static class ApiKeyHint
     public static string For(string apiKey)
     {
         ArgumentNullException.ThrowIfNull(apiKey);
-        return apiKey.Length < MinimumLengthToReveal ? Mask : Mask + apiKey[^4..];
+        return Characters.Count(apiKey) < MinimumLengthToReveal ? Mask : Mask + Characters.Last(apiKey, 4);
     }
 }

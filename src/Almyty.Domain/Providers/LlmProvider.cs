@@ -148,7 +148,7 @@ public sealed class LlmProvider
     }
 
     private static string? Truncate(string? value, int maxLength) =>
-        value is null || value.Length <= maxLength ? value : value[..maxLength];
+        value is null ? null : Characters.Truncate(value, maxLength);
 
     /// <summary>Re-seals the API key under another encryption key; the secret itself does not change.</summary>
     public void ReplaceEncryptedApiKey(EncryptedSecret apiKey)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Almyty.Domain.Common;
 
 namespace Almyty.Infrastructure.Gateways;
 
@@ -28,7 +29,7 @@ internal static partial class SecretRedactor
         text = KeyLike().Replace(text, Redacted);
         text = BearerToken().Replace(text, "Bearer " + Redacted);
         text = text.ReplaceLineEndings(" ").Trim();
-        return text.Length <= MaxMessageLength ? text : text[..(MaxMessageLength - 1)] + "…";
+        return Characters.CountIsAtMost(text, MaxMessageLength) ? text : Characters.Truncate(text, MaxMessageLength - 1) + "…";
     }
 
     [GeneratedRegex(@"\b(sk|pk|rk)-[A-Za-z0-9_\-\*\.]{6,}", RegexOptions.CultureInvariant)]

@@ -151,6 +151,21 @@ public sealed class CreateProviderTests(ApiFactory factory) : IClassFixture<ApiF
     }
 
     [Fact]
+    public async Task Create_WithAHundredEmojiName_CountsCharactersNotUtf16UnitsAndStoresThemWhole()
+    {
+        var client = factory.NewOwner();
+        var name = string.Concat(Enumerable.Repeat("\U0001F600", 100));
+
+        var created = await client.CreateProviderAsync(ProvidersApi.Body(name));
+        using var tooLong = await client.PostProviderAsync(ProvidersApi.Body(name + "\U0001F600"));
+        using var stored = await client.GetProviderAsync(created.Id);
+
+        created.Data["name"]!.GetValue<string>().ShouldBe(name);
+        (await stored.OkDataAsync())["name"]!.GetValue<string>().ShouldBe(name);
+        await tooLong.ShouldBeValidationErrorAsync("name");
+    }
+
+    [Fact]
     public async Task Create_WithATrailingSlashOnBaseUrl_Succeeds()
     {
         var client = factory.NewOwner();

@@ -9,11 +9,14 @@ public sealed class ChatMessageRulesTests
     private static readonly SendChatMessageCommandValidator Plain = new();
     private static readonly StreamChatMessageCommandValidator Streamed = new();
 
+    private const string Emoji = "\U0001F600"; // one character, two UTF-16 units
+
     public static TheoryData<string, string?, string?, double?, int?, double?, string[]?> Invalid => new()
     {
         { "message", null, null, null, null, null, null },
         { "message", string.Empty, null, null, null, null, null },
         { "message", new string('m', 100_001), null, null, null, null, null },
+        { "message", string.Concat(Enumerable.Repeat(Emoji, 100_001)), null, null, null, null, null },
         { "model", "Hi", "has space", null, null, null, null },
         { "temperature", "Hi", null, 2.5, null, null, null },
         { "maxTokens", "Hi", null, null, 0, null, null },
@@ -32,6 +35,16 @@ public sealed class ChatMessageRulesTests
         var streamed = Streamed.ShouldFailOnlyOn(new StreamChatMessageCommand(providerId, message, null, model, null, temperature, maxTokens, topP, stop), field);
 
         streamed.ShouldBe(plain);
+    }
+
+    [Fact]
+    public void Limits_count_characters_not_utf16_units()
+    {
+        var message = string.Concat(Enumerable.Repeat(Emoji, 100_000));
+        var prompt = string.Concat(Enumerable.Repeat(Emoji, 32_000));
+
+        Plain.ShouldBeValid(new SendChatMessageCommand(Guid.NewGuid(), message, null, null, prompt, null, null, null, [string.Concat(Enumerable.Repeat(Emoji, 100))]));
+        Streamed.ShouldBeValid(new StreamChatMessageCommand(Guid.NewGuid(), message, null, null, prompt, null, null, null, null));
     }
 
     [Fact]

@@ -31,6 +31,14 @@ public sealed class ApiKeyHintTests
     }
 
     [Fact]
+    public void For_AKeyEndingInCharactersOutsideTheBasicPlane_ShowsItsLastFourWholeCharacters()
+    {
+        const string fourEmoji = "\U0001F511\U0001F512\U0001F513\U0001F510";
+
+        ApiKeyHint.For("key-0123456789" + fourEmoji).ShouldBe(ApiKeyHint.Mask + fourEmoji);
+    }
+
+    [Fact]
     public void Mask_IsTheFixedPrefixTheContractShows() => ApiKeyHint.Mask.ShouldBe("sk-...");
 
     [Fact]

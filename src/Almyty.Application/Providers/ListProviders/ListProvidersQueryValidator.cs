@@ -1,3 +1,4 @@
+using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 using FluentValidation;
 
@@ -16,7 +17,7 @@ public sealed class ListProvidersQueryValidator : AbstractValidator<ListProvider
             .Must(s => s is null || ProviderStatuses.All.Contains(s))
             .WithMessage($"'status' must be one of: {string.Join(", ", ProviderStatuses.All)}.");
         RuleFor(q => q.Search)
-            .MaximumLength(ListProvidersQuery.MaxSearchLength)
+            .Must(s => s is null || Characters.CountIsAtMost(s, ListProvidersQuery.MaxSearchLength))
             .WithMessage($"'search' must be at most {ListProvidersQuery.MaxSearchLength} characters.");
         RuleFor(q => q.SortBy)
             .Must(ProviderSortFields.All.Contains)
