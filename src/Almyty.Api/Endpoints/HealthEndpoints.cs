@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Almyty.Api.Http;
 using Almyty.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -25,6 +24,6 @@ internal static class HealthEndpoints
             ? new ErrorEnvelope("A dependency is not ready: " + string.Join(", ", checks.Where(c => c.Value != "healthy").Select(c => c.Key)), ErrorCodes.ServiceUnavailable, StatusCodes.Status503ServiceUnavailable)
             : new SuccessEnvelope<object>(new { status = report.Status.ToString().ToLowerInvariant(), checks });
         var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, body.GetType(), options));
+        return context.Response.WriteAsJsonAsync(body, body.GetType(), options, context.RequestAborted);
     }
 }

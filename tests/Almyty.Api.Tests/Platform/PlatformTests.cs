@@ -18,6 +18,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
         var data = await response.DataAsync();
         data["status"]!.GetValue<string>().ShouldBe("healthy");
     }
@@ -49,6 +50,29 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         paths.ContainsKey("/llm-providers/{id}").ShouldBeTrue(string.Join(", ", paths.Select(p => p.Key)));
         OperationsOf(paths["/llm-providers"]!).ShouldBe(["get", "post"], ignoreOrder: true);
         OperationsOf(paths["/llm-providers/{id}"]!).ShouldBe(["delete", "get", "patch"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Every_operation_with_a_json_body_documents_413_and_415()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        var document = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        var withBody = (
+            from path in document["paths"]!.AsObject()
+            from operation in path.Value!.AsObject()
+            where operation.Value?["requestBody"] is not null
+            select (Name: $"{operation.Key} {path.Key}", Responses: operation.Value!["responses"]!.AsObject())).ToList();
+        withBody.Select(o => o.Name).ShouldBe(
+            ["post /llm-providers", "patch /llm-providers/{id}", "post /llm-providers/{id}/chat", "post /llm-providers/{id}/sessions", "patch /llm-providers/{id}/sessions/{sessionId}"],
+            ignoreOrder: true);
+        foreach (var (name, responses) in withBody)
+        {
+            responses.ContainsKey("413").ShouldBeTrue(name);
+            responses.ContainsKey("415").ShouldBeTrue(name);
+        }
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public static class ChatEndpoints
                 + "With \"stream\": true (or, when the body has no \"stream\", Accept: text/event-stream) the 200 is text/event-stream: "
                 + "'event: delta' with {\"content\": \"...\"} for each piece as the provider sends it, then one 'event: done' whose data is the object a plain call returns in data, "
                 + "or one 'event: error' with {\"error\": \"<CODE>\", \"message\": \"...\"} when the stream breaks after it started. Failures before the first event are the JSON errors listed here.")
-            .Accepts<ChatRequest>("application/json")
+            .AcceptsJson<ChatRequest>()
             .Produces<SuccessEnvelope<ChatResponse>>(StatusCodes.Status200OK, "application/json")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {

@@ -90,12 +90,10 @@ public static class ProviderEndpoints
             .WithName("CreateProvider")
             .WithSummary("Add a provider")
             .WithDescription("Stores the API key encrypted; it is never returned, only its hint.")
-            .Accepts<CreateProviderRequest>("application/json")
+            .AcceptsJson<CreateProviderRequest>()
             .Produces<SuccessEnvelope<ProviderResponse>>(StatusCodes.Status201Created)
             .ProducesError(StatusCodes.Status400BadRequest)
-            .ProducesError(StatusCodes.Status409Conflict)
-            .ProducesError(StatusCodes.Status413PayloadTooLarge)
-            .ProducesError(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesError(StatusCodes.Status409Conflict);
 
     private static void MapGetProvider(this RouteGroupBuilder group) =>
         group.MapGet("/{id}", async (string id, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
@@ -151,13 +149,12 @@ public static class ProviderEndpoints
             .WithName("UpdateProvider")
             .WithSummary("Change a provider")
             .WithDescription("Changes only the fields present; configuration merges key by key (null removes a key). Send If-Match with the ETag to avoid lost updates.")
-            .Accepts<UpdateProviderRequest>("application/json")
+            .AcceptsJson<UpdateProviderRequest>()
             .Produces<SuccessEnvelope<ProviderResponse>>()
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)
-            .ProducesError(StatusCodes.Status412PreconditionFailed)
-            .ProducesError(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesError(StatusCodes.Status412PreconditionFailed);
 
     private static void MapDeleteProvider(this RouteGroupBuilder group) =>
         group.MapDelete("/{id}", async (string id, IMediator mediator, HttpRequest request, CancellationToken cancellationToken) =>

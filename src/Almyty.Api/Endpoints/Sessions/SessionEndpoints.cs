@@ -73,12 +73,10 @@ public static class SessionEndpoints
             .WithName("CreateSession")
             .WithSummary("Start a session")
             .WithDescription("An empty session with an optional title and system prompt. Send its id as chat's sessionId to talk in it. The body may be omitted.")
-            .Accepts<CreateSessionRequest>(isOptional: true, "application/json")
+            .AcceptsJson<CreateSessionRequest>(isOptional: true)
             .Produces<SuccessEnvelope<SessionResponse>>(StatusCodes.Status201Created)
             .ProducesError(StatusCodes.Status400BadRequest)
-            .ProducesError(StatusCodes.Status404NotFound)
-            .ProducesError(StatusCodes.Status413PayloadTooLarge)
-            .ProducesError(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesError(StatusCodes.Status404NotFound);
 
     private static void MapGetSession(this RouteGroupBuilder group) =>
         group.MapGet("/{sessionId}", async (string id, string sessionId, string? page, string? limit, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
@@ -132,13 +130,12 @@ public static class SessionEndpoints
             .WithName("UpdateSession")
             .WithSummary("Rename a session or change its system prompt")
             .WithDescription("Changes only the members present; null clears one. Send If-Match with the ETag to avoid lost updates.")
-            .Accepts<UpdateSessionRequest>("application/json")
+            .AcceptsJson<UpdateSessionRequest>()
             .Produces<SuccessEnvelope<SessionResponse>>()
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)
-            .ProducesError(StatusCodes.Status412PreconditionFailed)
-            .ProducesError(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesError(StatusCodes.Status412PreconditionFailed);
 
     private static void MapDeleteSession(this RouteGroupBuilder group) =>
         group.MapDelete("/{sessionId}", async (string id, string sessionId, IMediator mediator, HttpRequest request, CancellationToken cancellationToken) =>
