@@ -52,6 +52,7 @@ try
     app.UseAuthentication();
     app.UseMiddleware<OrganizationRateLimit>();
     app.UseAuthorization();
+    app.UseMiddleware<UnknownQueryParameterMiddleware>();
 
     if (app.Configuration.GetValue("Api:Docs:Enabled", true))
     {

@@ -4,6 +4,22 @@ namespace Almyty.Api.Endpoints;
 
 internal static class EndpointConventions
 {
+    /// <summary>
+    /// A group of the API's resource endpoints: bearer token required, the errors every one of them can answer, and the
+    /// query parameters each takes (its <c>[FromQuery]</c> parameters; see <see cref="UnknownQueryParameterMiddleware"/>).
+    /// </summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder app, string prefix, string tag)
+    {
+        var group = app.MapGroup(prefix)
+            .WithTags(tag)
+            .RequireAuthorization()
+            .ProducesError(StatusCodes.Status401Unauthorized)
+            .ProducesError(StatusCodes.Status429TooManyRequests)
+            .ProducesError(StatusCodes.Status403Forbidden);
+        ((IEndpointConventionBuilder)group).Add(endpoint => endpoint.Metadata.Add(QueryParameterNames.Of(endpoint)));
+        return group;
+    }
+
     public static TBuilder ProducesError<TBuilder>(this TBuilder builder, int statusCode)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, typeof(ErrorEnvelope), ["application/json"]));

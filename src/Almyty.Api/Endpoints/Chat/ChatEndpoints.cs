@@ -28,12 +28,7 @@ public static class ChatEndpoints
 {
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Providers.ProviderEndpoints.Route)
-            .WithTags("Chat")
-            .RequireAuthorization()
-            .ProducesError(StatusCodes.Status401Unauthorized)
-            .ProducesError(StatusCodes.Status429TooManyRequests)
-            .ProducesError(StatusCodes.Status403Forbidden);
+        var group = app.MapApiGroup(Providers.ProviderEndpoints.Route, "Chat");
 
         group.MapTestProvider();
         group.MapSendChatMessage();

@@ -10,12 +10,7 @@ public static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Providers.ProviderEndpoints.Route)
-            .WithTags("Models")
-            .RequireAuthorization()
-            .ProducesError(StatusCodes.Status401Unauthorized)
-            .ProducesError(StatusCodes.Status429TooManyRequests)
-            .ProducesError(StatusCodes.Status403Forbidden);
+        var group = app.MapApiGroup(Providers.ProviderEndpoints.Route, "Models");
 
         group.MapGetProviderCatalog();
         group.MapListProviderModels();

@@ -6,6 +6,7 @@ using Almyty.Application.Providers.GetProvider;
 using Almyty.Application.Providers.ListProviders;
 using Almyty.Application.Providers.UpdateProvider;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Almyty.Api.Endpoints.Providers;
 
@@ -16,12 +17,7 @@ public static class ProviderEndpoints
 
     public static IEndpointRouteBuilder MapProviderEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Route)
-            .WithTags("Providers")
-            .RequireAuthorization()
-            .ProducesError(StatusCodes.Status401Unauthorized)
-            .ProducesError(StatusCodes.Status429TooManyRequests)
-            .ProducesError(StatusCodes.Status403Forbidden);
+        var group = app.MapApiGroup(Route, "Providers");
 
         group.MapListProviders();
         group.MapCreateProvider();
@@ -33,13 +29,13 @@ public static class ProviderEndpoints
 
     private static void MapListProviders(this RouteGroupBuilder group) =>
         group.MapGet("/", async (
-                string? page,
-                string? limit,
-                string? provider,
-                string? status,
-                string? search,
-                string? sortBy,
-                string? sortOrder,
+                [FromQuery] string? page,
+                [FromQuery] string? limit,
+                [FromQuery] string? provider,
+                [FromQuery] string? status,
+                [FromQuery] string? search,
+                [FromQuery] string? sortBy,
+                [FromQuery] string? sortOrder,
                 IMediator mediator,
                 CancellationToken cancellationToken) =>
             {

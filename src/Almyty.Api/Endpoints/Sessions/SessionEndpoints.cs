@@ -7,6 +7,7 @@ using Almyty.Application.Sessions.GetSession;
 using Almyty.Application.Sessions.ListSessions;
 using Almyty.Application.Sessions.UpdateSession;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Almyty.Api.Endpoints.Sessions;
 
@@ -17,12 +18,7 @@ public static class SessionEndpoints
 
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Route)
-            .WithTags("Sessions")
-            .RequireAuthorization()
-            .ProducesError(StatusCodes.Status401Unauthorized)
-            .ProducesError(StatusCodes.Status429TooManyRequests)
-            .ProducesError(StatusCodes.Status403Forbidden);
+        var group = app.MapApiGroup(Route, "Sessions");
 
         group.MapListSessions();
         group.MapCreateSession();
@@ -35,7 +31,7 @@ public static class SessionEndpoints
     private static string Location(Guid providerId, Guid sessionId) => $"{ProviderEndpoints.Route}/{providerId}/sessions/{sessionId}";
 
     private static void MapListSessions(this RouteGroupBuilder group) =>
-        group.MapGet("/", async (string id, string? page, string? limit, IMediator mediator, CancellationToken cancellationToken) =>
+        group.MapGet("/", async (string id, [FromQuery] string? page, [FromQuery] string? limit, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 if (!QueryParameters.TryReadId(id, out var providerId, out var problem)
                     || !QueryParameters.TryReadInt(nameof(page), page, ListSessionsQuery.DefaultPage, out var pageNumber, out problem)
@@ -79,7 +75,7 @@ public static class SessionEndpoints
             .ProducesError(StatusCodes.Status404NotFound);
 
     private static void MapGetSession(this RouteGroupBuilder group) =>
-        group.MapGet("/{sessionId}", async (string id, string sessionId, string? page, string? limit, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+        group.MapGet("/{sessionId}", async (string id, string sessionId, [FromQuery] string? page, [FromQuery] string? limit, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
             {
                 if (!QueryParameters.TryReadId(id, out var providerId, out var problem)
                     || !QueryParameters.TryReadId(nameof(sessionId), sessionId, out var session, out problem)

@@ -1,6 +1,7 @@
 using Almyty.Api.Http;
 using Almyty.Application.Usage.GetProviderUsage;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Almyty.Api.Endpoints.Usage;
 
@@ -9,19 +10,14 @@ public static class UsageEndpoints
 {
     public static IEndpointRouteBuilder MapUsageEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Providers.ProviderEndpoints.Route)
-            .WithTags("Usage")
-            .RequireAuthorization()
-            .ProducesError(StatusCodes.Status401Unauthorized)
-            .ProducesError(StatusCodes.Status429TooManyRequests)
-            .ProducesError(StatusCodes.Status403Forbidden);
+        var group = app.MapApiGroup(Providers.ProviderEndpoints.Route, "Usage");
 
         group.MapGetProviderUsage();
         return app;
     }
 
     private static void MapGetProviderUsage(this RouteGroupBuilder group) =>
-        group.MapGet("/{id}/usage", async (string id, string? from, string? to, string? groupBy, IMediator mediator, CancellationToken cancellationToken) =>
+        group.MapGet("/{id}/usage", async (string id, [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? groupBy, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 if (!QueryParameters.TryReadId(id, out var providerId, out var problem))
                 {
