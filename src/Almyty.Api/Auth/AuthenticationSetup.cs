@@ -2,6 +2,7 @@ using Almyty.Api.Http;
 using Almyty.Domain.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Almyty.Api.Auth;
@@ -16,12 +17,12 @@ internal static class AuthenticationSetup
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>>((bearer, jwtOptions) => Configure(bearer, jwtOptions.Value));
+            .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwtOptions, timeProvider) => Configure(bearer, jwtOptions.Value, timeProvider));
         services.AddAuthorization();
         return services;
     }
 
-    private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
+    private static void Configure(JwtBearerOptions bearer, JwtOptions jwt, TimeProvider timeProvider)
     {
         bearer.MapInboundClaims = false;
         bearer.IncludeErrorDetails = false;
@@ -47,6 +48,8 @@ internal static class AuthenticationSetup
             bearer.TokenValidationParameters.ValidateIssuerSigningKey = true;
             bearer.TokenValidationParameters.IssuerSigningKey = TokenIssuer.SigningKeyOf(jwt.SigningKey);
             bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            bearer.TokenHandlers.Clear();
+            bearer.TokenHandlers.Add(new CachingTokenHandler(new JsonWebTokenHandler { MapInboundClaims = false }, timeProvider));
         }
 
         bearer.Events = new JwtBearerEvents
