@@ -58,7 +58,7 @@ internal static class AuthenticationSetup
             {
                 // A token that names no organization cannot be scoped to one: it is not a token of ours.
                 var organization = context.Principal?.FindFirst(AlmytyClaims.OrganizationId)?.Value;
-                if (string.IsNullOrWhiteSpace(organization) || organization.Length > Domain.Providers.ProviderRules.OrganizationIdMaxLength)
+                if (string.IsNullOrWhiteSpace(organization) || !Characters.CountIsAtMost(organization, Domain.Providers.ProviderRules.OrganizationIdMaxLength))
                 {
                     context.Fail("The token has no usable org_id claim.");
                 }

@@ -10,9 +10,9 @@ public static class Characters
     {
         ArgumentNullException.ThrowIfNull(value);
         var count = value.Length;
-        foreach (var unit in value)
+        for (var i = 1; i < value.Length; i++)
         {
-            if (char.IsLowSurrogate(unit))
+            if (char.IsSurrogatePair(value[i - 1], value[i]))
             {
                 count--;
             }

@@ -19,10 +19,10 @@ internal static partial class SecretRedactor
         if (!string.IsNullOrEmpty(apiKey))
         {
             text = text.Replace(apiKey, Redacted, StringComparison.Ordinal);
-            if (apiKey.Length >= 12)
+            if (Characters.Count(apiKey) >= 12)
             {
                 // Providers often echo a key shortened ("sk-abc...wxyz"); the last characters alone are not secret.
-                text = text.Replace(apiKey[..8], Redacted, StringComparison.Ordinal);
+                text = text.Replace(Characters.Truncate(apiKey, 8), Redacted, StringComparison.Ordinal);
             }
         }
 

@@ -41,6 +41,10 @@ internal static class UpstreamAttempts
                     return true;
                 case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError }:
                     return true;
+
+                // SocketsHttpHandler's ConnectTimeout; the clients' own HttpClient.Timeout, which throws the same, is infinite.
+                case OperationCanceledException { InnerException: TimeoutException }:
+                    return true;
             }
         }
 

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Almyty.Application.Gateways;
+using Almyty.Domain.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -260,7 +261,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                 var text = Encoding.UTF8.GetString(body);
                 if (!text.TrimStart().StartsWith('<'))
                 {
-                    return ($"HTTP {status}: {text[..Math.Min(text.Length, 200)]}", false);
+                    return ($"HTTP {status}: {Characters.Truncate(text, 200)}", false);
                 }
             }
         }

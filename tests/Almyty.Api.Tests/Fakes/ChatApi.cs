@@ -117,7 +117,7 @@ public static class ChatApi
         var text = await response.Content.ReadAsStringAsync(Token);
         var context = $"{(int)response.StatusCode} {text}";
         response.StatusCode.ShouldBe(status, context);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json", context);
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("application/json", context);
         var body = JsonNode.Parse(text)!.AsObject();
         body["success"]!.GetValue<bool>().ShouldBeFalse(context);
         body["error"]!.GetValue<string>().ShouldBe(code, context);

@@ -167,6 +167,33 @@ public sealed class TestConnectionTests(UpstreamApiFactory factory) : IClassFixt
         (await client.GetProviderDataAsync(provider))["lastError"].ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("application/json", 498)] // the 500-character cut of the message
+    [InlineData("application/json", 483)] // the 500-character cut of lastError, behind its "UPSTREAM_ERROR: "
+    [InlineData("text/plain", 199)] // the 200-character excerpt of a body that is not JSON
+    public async Task An_error_text_cut_at_a_character_outside_the_basic_plane_keeps_it_whole_and_is_stored(string contentType, int before)
+    {
+        // Each cut falls in the middle of an emoji's two UTF-16 units: half of one would not encode, and nothing could be stored.
+        const string emoji = "\U0001F525";
+        var text = new string('x', before) + string.Concat(Enumerable.Repeat(emoji, 300));
+        var body = contentType == "application/json" ? System.Text.Json.JsonSerializer.Serialize(new { error = new { message = text } }) : text;
+        var scenario = Upstream.NewScenario(Reply.Raw(400, contentType, body));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+
+        using var response = await client.TestConnectionAsync(provider);
+
+        var message = (await response.ShouldSucceedAsync())["error"]!["message"]!.GetValue<string>();
+        message.ShouldContain(emoji);
+        WellFormed(message).ShouldBeTrue(message);
+        var lastError = (await client.GetProviderDataAsync(provider))["lastError"]!.GetValue<string>();
+        lastError.ShouldStartWith("UPSTREAM_ERROR: ");
+        WellFormed(lastError).ShouldBeTrue(lastError);
+    }
+
+    private static bool WellFormed(string text) =>
+        System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text)) == text;
+
     [Fact]
     public async Task The_error_message_is_the_provider_text_redacted_and_at_most_500_characters()
     {

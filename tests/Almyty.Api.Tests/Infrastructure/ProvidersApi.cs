@@ -178,7 +178,7 @@ public static partial class ProvidersApi
         var text = await response.Content.ReadAsStringAsync(Token);
         var context = $"{(int)response.StatusCode} {text}";
         response.StatusCode.ShouldBe(status, context);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe(Json, context);
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe(Json, context);
         ShouldNotLeakInternals(text);
 
         var body = JsonNode.Parse(text)!.AsObject();

@@ -18,7 +18,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("application/json");
         var data = await response.DataAsync();
         data["status"]!.GetValue<string>().ShouldBe("healthy");
     }
@@ -42,7 +42,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         using var response = await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("application/json");
         var document = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
         document["openapi"]!.GetValue<string>().ShouldStartWith("3.");
         var paths = document["paths"]!.AsObject();
@@ -109,7 +109,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         using var response = await client.GetAsync("/docs", TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("text/html");
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("text/html");
         var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         html.ShouldContain("<html", Case.Insensitive);
         html.ShouldContain("openapi/v1.json");
@@ -117,7 +117,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         // The page's own script, resolved against the page's final address, is served without a token too.
         using var script = await client.GetAsync(new Uri(response.RequestMessage!.RequestUri!, "scalar.js"), TestContext.Current.CancellationToken);
         script.StatusCode.ShouldBe(HttpStatusCode.OK);
-        script.Content.Headers.ContentType?.MediaType.ShouldBe("text/javascript");
+        script.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("text/javascript");
     }
 
     [Theory]

@@ -133,6 +133,18 @@ public sealed class AuthenticationTests(ApiFactory factory) : IClassFixture<ApiF
     }
 
     [Fact]
+    public async Task A_token_whose_organization_claim_is_spelt_in_another_case_is_401_every_time_it_is_sent()
+    {
+        var token = Tokens.Mint(organizationId: "org-upper-case", organizationClaim: "ORG_ID");
+
+        var first = await GetProvidersWithAsync(Bearer(token));
+        var second = await GetProvidersWithAsync(Bearer(token));
+
+        await first.ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+        await second.ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+    }
+
+    [Fact]
     public async Task An_expired_token_is_401()
     {
         var now = DateTime.UtcNow;

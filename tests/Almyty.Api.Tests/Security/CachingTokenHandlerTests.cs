@@ -41,6 +41,8 @@ public sealed class CachingTokenHandlerTests
         second.ClaimsIdentity.FindFirst("role")!.Value.ShouldBe("member");
         second.SecurityToken.ShouldNotBeNull();
         second.ClaimsIdentity.ShouldNotBeSameAs(first.ClaimsIdentity);
+        second.ClaimsIdentity.GetType().ShouldBe(first.ClaimsIdentity.GetType());
+        second.ClaimsIdentity.FindFirst("ORG_ID").ShouldBeNull("claim types match case exactly, as on the first validation (the handler's identity clones as its own kind)");
         second.ClaimsIdentity.ShouldNotBeSameAs((await handler.ValidateTokenAsync(token, Parameters)).ClaimsIdentity);
     }
 

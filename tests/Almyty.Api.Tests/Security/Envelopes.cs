@@ -11,7 +11,7 @@ internal static class Envelopes
     {
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(status, text);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/json", text);
+        response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("application/json", text);
         var body = await response.JsonAsync();
         body["success"]!.GetValue<bool>().ShouldBeFalse(text);
         body["statusCode"]!.GetValue<int>().ShouldBe((int)status, text);

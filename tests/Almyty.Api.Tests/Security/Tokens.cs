@@ -28,13 +28,14 @@ internal static class Tokens
         string? audience = Audience,
         DateTime? notBefore = null,
         DateTime? expires = null,
-        bool withExpiry = true)
+        bool withExpiry = true,
+        string organizationClaim = "org_id")
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = subject };
         if (organizationId is not null)
         {
-            claims["org_id"] = organizationId;
+            claims[organizationClaim] = organizationId;
         }
 
         if (role is not null)

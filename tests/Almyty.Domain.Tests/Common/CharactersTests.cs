@@ -15,6 +15,15 @@ public sealed class CharactersTests
     public void Count_counts_code_points(string value, int expected) => Characters.Count(value).ShouldBe(expected);
 
     [Fact]
+    public void Count_takes_an_unpaired_surrogate_as_one_character_as_Truncate_does()
+    {
+        Characters.Count("\uDC00a").ShouldBe(2);
+        Characters.Count("a\uD83D").ShouldBe(2);
+        Characters.Count("\uDC00\uD83D").ShouldBe(2);
+        Characters.Truncate("\uDC00\uD83Da", 2).ShouldBe("\uDC00\uD83D");
+    }
+
+    [Fact]
     public void CountIsBetween_takes_a_hundred_emoji_as_a_hundred_characters()
     {
         var hundred = string.Concat(Enumerable.Repeat(Emoji, 100));
