@@ -7,6 +7,7 @@ using Almyty.Infrastructure.Pricing;
 using Almyty.Infrastructure.Usage;
 using Almyty.Infrastructure.Egress;
 using Almyty.Infrastructure.Persistence;
+using Almyty.Infrastructure.Persistence.ProviderCache;
 using Almyty.Infrastructure.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,11 +36,21 @@ public static class DependencyInjection
             .ValidateOnStart();
         // Pooled: building a DbContext and its options for every request was a fifth of the API's CPU (docs/performance.md).
         services.AddPooledDbContextFactory<AlmytyDbContext>((provider, options) =>
-            PersistenceSetup.Configure(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty));
+            PersistenceSetup.Configure(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty)
+                .AddInterceptors(provider.GetRequiredService<ProviderChangeInterceptor>()));
         // Registered once: the scope then disposes the rented context once, returning it to the pool at the end of the
         // request. A second registration resolving the same instance made the scope dispose it twice, and a context
         // re-rented in between was pulled from under its new request (PooledContextTests).
         services.AddScoped<IAlmytyDbContext>(PersistenceSetup.RentFor);
+
+        services.AddOptions<ProviderCacheOptions>().Bind(configuration.GetSection(ProviderCacheOptions.SectionName))
+            .Validate(o => o.MaxAgeSeconds is >= 1 and <= 86_400, "ProviderCache__MaxAgeSeconds must be between 1 and 86400.")
+            .Validate(o => o.Capacity is >= 1 and <= 1_000_000, "ProviderCache__Capacity must be between 1 and 1000000.")
+            .ValidateOnStart();
+        services.AddSingleton<ProviderConnectionCache>();
+        services.AddSingleton<ProviderChangeInterceptor>();
+        services.AddScoped<IProviderConnections, ProviderConnections>();
+        services.AddHostedService<ProviderChangeListener>();
 
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();

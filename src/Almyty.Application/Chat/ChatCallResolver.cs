@@ -2,6 +2,7 @@ using Almyty.Application.Common.Abstractions;
 using Almyty.Application.Gateways;
 using Almyty.Domain.Chat;
 using Almyty.Domain.Common;
+using Almyty.Application.Providers;
 using Almyty.Domain.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,21 +11,26 @@ namespace Almyty.Application.Chat;
 
 /// <summary>A chat call ready to go upstream: the provider, the resolved request, and where the exchange is stored.</summary>
 /// <param name="SessionExisted">Whether the session was there when the call was resolved (so a later absence means it was deleted).</param>
-public sealed record ChatCall(LlmProvider Provider, ChatCompletionRequest Request, Guid? SessionId, string UserMessage, bool SessionExisted);
+public sealed record ChatCall(ProviderConnection Provider, ChatCompletionRequest Request, Guid? SessionId, string UserMessage, bool SessionExisted);
 
 /// <summary>
 /// Everything a chat call checks and resolves before it goes upstream, streamed or not: the provider (404, inactive
 /// 409), the session (another organization's 404, another provider's 409), the bounded history, and each parameter
 /// (per call, then the provider's configuration, then the platform default).
 /// </summary>
-public sealed class ChatCallResolver(IAlmytyDbContext db, ICurrentPrincipal principal, ISecretProtector secrets, IOptions<ChatOptions> options)
+public sealed class ChatCallResolver(
+    IAlmytyDbContext db,
+    IProviderConnections providers,
+    ICurrentPrincipal principal,
+    ISecretProtector secrets,
+    IOptions<ChatOptions> options)
 {
     private readonly ChatOptions _options = options.Value;
 
     public async Task<Result<ChatCall>> ResolveAsync(IChatMessageCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var provider = await db.FindProviderAsync(command.ProviderId, cancellationToken);
+        var provider = await providers.FindAsync(command.ProviderId, cancellationToken);
         if (provider is null)
         {
             return ProviderErrors.NotFound(command.ProviderId);
@@ -68,7 +74,7 @@ public sealed class ChatCallResolver(IAlmytyDbContext db, ICurrentPrincipal prin
         return new ChatCall(provider, request.Value, command.SessionId, command.Message!, SessionExisted: session is not null);
     }
 
-    private Result<ChatCompletionRequest> BuildRequest(IChatMessageCommand command, LlmProvider provider, ChatSession? session, IReadOnlyList<ChatTurn> history)
+    private Result<ChatCompletionRequest> BuildRequest(IChatMessageCommand command, ProviderConnection provider, ChatSession? session, IReadOnlyList<ChatTurn> history)
     {
         var configuration = provider.Configuration;
         var model = command.Model ?? provider.Model ?? provider.Kind.DefaultModel();
@@ -102,7 +108,7 @@ public sealed class ChatCallResolver(IAlmytyDbContext db, ICurrentPrincipal prin
 
         return new ChatCompletionRequest(
             provider.Kind,
-            provider.EffectiveBaseUrl,
+            provider.BaseUrl,
             secrets.Unprotect(provider.ApiKey, provider.Id),
             model,
             command.SystemPrompt ?? session?.SystemPrompt ?? configuration.SystemPrompt,

@@ -69,6 +69,9 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
     internal string? CurrentOrganizationId => _principal?.OrganizationId;
 
+    /// <summary>Providers changed or deleted by the save in progress (<see cref="ProviderCache.ProviderChangeInterceptor"/>).</summary>
+    internal List<Guid> ProvidersBeingSaved { get; } = [];
+
     /// <summary>Binds this rented instance to the caller of the current scope (replacing the previous renter's).</summary>
     internal AlmytyDbContext ActingFor(ICurrentPrincipal principal)
     {

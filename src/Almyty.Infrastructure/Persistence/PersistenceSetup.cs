@@ -12,7 +12,7 @@ internal static class PersistenceSetup
         services.GetRequiredService<IDbContextFactory<AlmytyDbContext>>().CreateDbContext()
             .ActingFor(services.GetRequiredService<ICurrentPrincipal>());
 
-    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options
             .UseNpgsql(WithPerformanceDefaults(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention();

@@ -23,7 +23,7 @@ public interface IAlmytyDbContext
     DbSet<UsageRecord> UsageRecords { get; }
 
     /// <summary>One provider, untracked; null when the caller's organization has none with this id.</summary>
-    /// <remarks>A precompiled query: the chat and test paths look a provider up on every call.</remarks>
+    /// <remarks>A precompiled query. Calls to a provider look it up through <see cref="IProviderConnections"/>, which asks this when it has to.</remarks>
     Task<LlmProvider?> FindProviderAsync(Guid providerId, CancellationToken cancellationToken);
 
     /// <summary>One provider with its running totals, untracked; null when the caller's organization has none with this id.</summary>

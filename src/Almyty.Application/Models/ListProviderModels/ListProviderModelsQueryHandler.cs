@@ -5,7 +5,6 @@ using Almyty.Application.Usage;
 using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Almyty.Application.Models.ListProviderModels;
@@ -15,7 +14,7 @@ namespace Almyty.Application.Models.ListProviderModels;
 /// failure mapped as chat maps it) and prices each as chat would. The listing counts no usage and changes no status.
 /// </summary>
 public sealed class ListProviderModelsQueryHandler(
-    IAlmytyDbContext db,
+    IProviderConnections providers,
     ISecretProtector secrets,
     ILlmGateway gateway,
     IPriceCatalog prices,
@@ -23,7 +22,7 @@ public sealed class ListProviderModelsQueryHandler(
 {
     public async ValueTask<Result<ProviderModelsResponse>> Handle(ListProviderModelsQuery query, CancellationToken cancellationToken)
     {
-        var provider = await db.FindProviderAsync(query.ProviderId, cancellationToken);
+        var provider = await providers.FindAsync(query.ProviderId, cancellationToken);
         if (provider is null)
         {
             return ProviderErrors.NotFound(query.ProviderId);
@@ -36,7 +35,7 @@ public sealed class ListProviderModelsQueryHandler(
 
         var request = new ModelListRequest(
             provider.Kind,
-            provider.EffectiveBaseUrl,
+            provider.BaseUrl,
             secrets.Unprotect(provider.ApiKey, provider.Id),
             TimeSpan.FromSeconds(provider.Configuration.TimeoutSeconds ?? options.Value.DefaultTimeoutSeconds));
         var outcome = await gateway.ListModelsAsync(request, cancellationToken);

@@ -12,6 +12,7 @@ namespace Almyty.Application.Providers.TestProvider;
 
 public sealed class TestProviderCommandHandler(
     IAlmytyDbContext db,
+    IProviderConnections providers,
     ISecretProtector secrets,
     ILlmGateway gateway,
     IOptions<ChatOptions> options,
@@ -21,7 +22,7 @@ public sealed class TestProviderCommandHandler(
 
     public async ValueTask<Result<TestProviderResponse>> Handle(TestProviderCommand command, CancellationToken cancellationToken)
     {
-        var provider = await db.FindProviderAsync(command.Id, cancellationToken);
+        var provider = await providers.FindAsync(command.Id, cancellationToken);
         if (provider is null)
         {
             return ProviderErrors.NotFound(command.Id);
@@ -44,11 +45,11 @@ public sealed class TestProviderCommandHandler(
         return response;
     }
 
-    private async Task<TestProviderResponse> ProbeAsync(LlmProvider provider, string model, CancellationToken cancellationToken)
+    private async Task<TestProviderResponse> ProbeAsync(ProviderConnection provider, string model, CancellationToken cancellationToken)
     {
         var request = new ChatCompletionRequest(
             provider.Kind,
-            provider.EffectiveBaseUrl,
+            provider.BaseUrl,
             secrets.Unprotect(provider.ApiKey, provider.Id),
             model,
             SystemPrompt: null,

@@ -373,11 +373,16 @@ namespace Almyty.Infrastructure.Persistence.Migrations
             modelBuilder.Entity("Almyty.Domain.Usage.ProviderUsageCounter", b =>
                 {
                     b.HasOne("Almyty.Domain.Providers.LlmProvider", null)
-                        .WithMany()
+                        .WithMany("UsageCounters")
                         .HasForeignKey("ProviderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_provider_usage_counters_llm_providers_provider_id");
+                });
+
+            modelBuilder.Entity("Almyty.Domain.Providers.LlmProvider", b =>
+                {
+                    b.Navigation("UsageCounters");
                 });
 #pragma warning restore 612, 618
         }
