@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddOptions<ProviderCacheOptions>().Bind(configuration.GetSection(ProviderCacheOptions.SectionName))
             .Validate(o => o.MaxAgeSeconds is >= 1 and <= 86_400, "ProviderCache__MaxAgeSeconds must be between 1 and 86400.")
             .Validate(o => o.Capacity is >= 1 and <= 1_000_000, "ProviderCache__Capacity must be between 1 and 1000000.")
+            .Validate(o => o.HeartbeatSeconds is >= 1 and <= 300, "ProviderCache__HeartbeatSeconds must be between 1 and 300.")
             .ValidateOnStart();
         services.AddSingleton<ProviderConnectionCache>();
         services.AddSingleton<ProviderChangeInterceptor>();

@@ -69,7 +69,7 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
     /// <summary>The tenant every query is filtered by; nobody signed in sees nothing.</summary>
     internal string? CurrentOrganizationId => _principal?.OrganizationId;
 
-    /// <summary>Providers changed or deleted by the save in progress (<see cref="ProviderCache.ProviderChangeInterceptor"/>).</summary>
+    /// <summary>Providers changed or deleted by the save, or the transaction, in progress (<see cref="ProviderCache.ProviderChangeInterceptor"/>).</summary>
     internal List<Guid> ProvidersBeingSaved { get; } = [];
 
     /// <summary>Binds this rented instance to the caller of the current scope (replacing the previous renter's).</summary>

@@ -140,3 +140,18 @@ public sealed class ShortTimeoutStreamingApiFactory : UpstreamApiFactory
         UseKestrel(0);
     }
 }
+
+/// <summary>
+/// A listener that checks its triggers only every 300 s, so a test may switch them off for a moment to see what the
+/// cache does without notifications.
+/// </summary>
+public sealed class SlowHeartbeatApiFactory : UpstreamApiFactory
+{
+    public SlowHeartbeatApiFactory() => Settings["ProviderCache:HeartbeatSeconds"] = "300";
+}
+
+/// <summary>A listener that checks its connection and its triggers every second.</summary>
+public sealed class FastHeartbeatApiFactory : UpstreamApiFactory
+{
+    public FastHeartbeatApiFactory() => Settings["ProviderCache:HeartbeatSeconds"] = "1";
+}

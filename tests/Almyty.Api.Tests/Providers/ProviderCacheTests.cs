@@ -10,7 +10,7 @@ namespace Almyty.Api.Tests.Providers;
 /// Providers are kept in memory between calls (docs/adr/0014-provider-connection-cache.md): a change made through this
 /// instance is seen by the next request, and one made anywhere else as soon as PostgreSQL's notification arrives.
 /// </summary>
-public sealed class ProviderCacheTests(UpstreamApiFactory factory) : IClassFixture<UpstreamApiFactory>
+public sealed class ProviderCacheTests(SlowHeartbeatApiFactory factory) : IClassFixture<SlowHeartbeatApiFactory>
 {
     /// <summary>How long a notification may take to arrive before a test gives up; in practice it takes milliseconds.</summary>
     private static readonly TimeSpan NotificationDeadline = TimeSpan.FromSeconds(10);
@@ -134,8 +134,16 @@ public sealed class ProviderCacheTests(UpstreamApiFactory factory) : IClassFixtu
 
         await factory.Database.ExecuteAsync($"SELECT pg_terminate_backend({listener})");
 
+        // The next attempt comes a second later: until then nothing is cached, and a change goes unheard but is read.
+        await WaitUntilAsync(() => !Cache.IsServing);
+        Cache.Count.ShouldBe(0);
+        using (var chat = await client.ChatAsync(provider, "Anyone?"))
+        {
+            await chat.ShouldSucceedAsync();
+        }
+
+        Cache.Count.ShouldBe(0);
         await WaitUntilAsync(async () => await ListenerBackendAsync() is { } again && again != listener && Cache.IsServing);
-        Cache.TryGet(Guid.Parse(provider), organization, out _).ShouldBeFalse();
         using (var chat = await client.ChatAsync(provider, "Back?"))
         {
             await chat.ShouldSucceedAsync();
@@ -180,9 +188,9 @@ public sealed class ProviderCacheTests(UpstreamApiFactory factory) : IClassFixtu
         factory.Database.ScalarAsync<int?>(
             $"SELECT pid FROM pg_stat_activity WHERE application_name = '{ProviderChangeListener.ApplicationName}' AND datname = current_database() ORDER BY backend_start DESC LIMIT 1");
 
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+    internal static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + NotificationDeadline;
         while (!await condition())
@@ -190,5 +198,41 @@ public sealed class ProviderCacheTests(UpstreamApiFactory factory) : IClassFixtu
             DateTime.UtcNow.ShouldBeLessThan(deadline, "The condition did not hold in time.");
             await Task.Delay(20, Token);
         }
+    }
+}
+
+/// <summary>The listener checks every second that the triggers are there: without them nothing could be heard.</summary>
+public sealed class ProviderCacheHeartbeatTests(FastHeartbeatApiFactory factory) : IClassFixture<FastHeartbeatApiFactory>
+{
+    private ProviderConnectionCache Cache => factory.Services.GetRequiredService<ProviderConnectionCache>();
+
+    [Fact]
+    public async Task With_the_triggers_switched_off_the_cache_stops_serving_and_every_change_is_read()
+    {
+        await ProviderCacheTests.WaitUntilAsync(() => Cache.IsServing);
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario());
+        await factory.Database.ExecuteAsync("ALTER TABLE llm_providers DISABLE TRIGGER llm_providers_changed");
+        try
+        {
+            await ProviderCacheTests.WaitUntilAsync(() => !Cache.IsServing);
+            using (var chat = await client.ChatAsync(provider, "Hello"))
+            {
+                await chat.ShouldSucceedAsync();
+            }
+
+            Cache.Count.ShouldBe(0);
+            await factory.Database.ExecuteAsync($"UPDATE llm_providers SET status = 'inactive' WHERE id = '{provider}'");
+            using (var chat = await client.ChatAsync(provider, "Still there?"))
+            {
+                await chat.ShouldFailWithAsync(HttpStatusCode.Conflict, "CONFLICT");
+            }
+        }
+        finally
+        {
+            await factory.Database.ExecuteAsync("ALTER TABLE llm_providers ENABLE TRIGGER llm_providers_changed");
+        }
+
+        await ProviderCacheTests.WaitUntilAsync(() => Cache.IsServing);
     }
 }

@@ -14,6 +14,12 @@ public sealed class ProviderCacheOptions
     /// </summary>
     public int MaxAgeSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// <c>ProviderCache__HeartbeatSeconds</c> (default 5): after this long without a notification the listening
+    /// connection must answer, and the triggers be in place, within as long again; otherwise the cache stops serving.
+    /// </summary>
+    public int HeartbeatSeconds { get; set; } = 5;
+
     /// <summary><c>ProviderCache__Capacity</c> (default 10000): at this many providers the cache starts over empty.</summary>
     public int Capacity { get; set; } = 10_000;
 }

@@ -7,9 +7,10 @@ namespace Almyty.Infrastructure.Persistence.ProviderCache;
 
 /// <summary>
 /// Listens on its own connection for the notification PostgreSQL sends when a provider's row is updated, deleted or
-/// truncated (a trigger, migration ProviderChangeNotifications), from whichever instance or tool made the change, and
-/// removes that provider from <see cref="ProviderConnectionCache"/>. The cache serves only while this connection is
-/// up; when it drops, the cache empties and stops serving until the connection is back.
+/// truncated (triggers of migration ProviderChangeNotifications), from whichever instance or tool made the change, and
+/// removes that provider from <see cref="ProviderConnectionCache"/>. The cache serves only while this connection is up
+/// and the triggers are there and enabled: checked before serving and on every heartbeat. Otherwise the cache is empty
+/// and every lookup reads PostgreSQL until both hold again.
 /// </summary>
 internal sealed partial class ProviderChangeListener(
     ProviderConnectionCache cache,
@@ -21,8 +22,12 @@ internal sealed partial class ProviderChangeListener(
     internal const string Channel = "almyty_provider_changed";
     internal const string ApplicationName = "almyty-provider-changes";
 
-    /// <summary>A quiet connection is pinged this often, so one that died without a word is noticed.</summary>
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+    private const string EnabledTriggers =
+        """
+        SELECT count(*) FROM pg_trigger
+        WHERE tgrelid = to_regclass('llm_providers') AND tgname IN ('llm_providers_changed', 'llm_providers_truncated') AND tgenabled <> 'D'
+        """;
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetryDelay = TimeSpan.FromSeconds(30);
 
@@ -36,10 +41,10 @@ internal sealed partial class ProviderChangeListener(
         var retryDelay = FirstRetryDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var heard = false;
+            var served = false;
             try
             {
-                await ListenAsync(() => heard = true, stoppingToken);
+                await ListenAsync(() => served = true, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -48,8 +53,8 @@ internal sealed partial class ProviderChangeListener(
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // Never fatal: without the listener the service still works, reading every provider from PostgreSQL.
-                retryDelay = heard ? FirstRetryDelay : retryDelay;
-                LogListenerLost(logger, exception.GetType().Name, retryDelay.TotalSeconds);
+                retryDelay = served ? FirstRetryDelay : retryDelay;
+                LogNotServing(logger, exception, retryDelay.TotalSeconds);
             }
             finally
             {
@@ -61,9 +66,10 @@ internal sealed partial class ProviderChangeListener(
         }
     }
 
-    private async Task ListenAsync(Action listening, CancellationToken stoppingToken)
+    private async Task ListenAsync(Action serving, CancellationToken stoppingToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database.Value.ConnectionString ?? string.Empty));
+        var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+        await using var connection = new NpgsqlConnection(ConnectionString(database.Value.ConnectionString ?? string.Empty, heartbeat));
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, notification) => OnChange(notification.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
@@ -71,16 +77,28 @@ internal sealed partial class ProviderChangeListener(
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
+        // Checked after LISTEN: a trigger enabled from now on notifies a connection that already listens.
+        await EnsureTriggersAsync(connection, stoppingToken);
         cache.StartServing();
-        listening();
-        LogListening(logger);
+        serving();
+        LogServing(logger);
         while (true)
         {
-            if (!await connection.WaitAsync(Heartbeat, stoppingToken))
+            if (!await connection.WaitAsync(heartbeat, stoppingToken))
             {
-                await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                await ping.ExecuteNonQueryAsync(stoppingToken);
+                // Quiet for a heartbeat: the connection must still answer, and the triggers must still be there.
+                await EnsureTriggersAsync(connection, stoppingToken);
             }
+        }
+    }
+
+    private static async Task EnsureTriggersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(EnabledTriggers, connection);
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! != 2)
+        {
+            throw new InvalidOperationException(
+                "The triggers that notify provider changes (llm_providers_changed, llm_providers_truncated) are missing or disabled: run the migrations, or enable them.");
         }
     }
 
@@ -98,20 +116,22 @@ internal sealed partial class ProviderChangeListener(
     }
 
     /// <summary>
-    /// Its own connection, outside the request pool: it is held for as long as the process runs. A ping that gets no
-    /// answer within the command timeout ends it, and the loop connects again.
+    /// Its own connection, outside the request pool: it is held for as long as the process runs. A heartbeat that gets
+    /// no answer within a heartbeat's time ends it at once (no wait for a cancellation), and the loop connects again.
     /// </summary>
-    internal static string ConnectionString(string configured) =>
+    internal static string ConnectionString(string configured, TimeSpan heartbeat) =>
         new NpgsqlConnectionStringBuilder(configured)
         {
             Pooling = false,
+            Multiplexing = false,
             ApplicationName = ApplicationName,
-            CommandTimeout = 10,
+            CommandTimeout = (int)Math.Ceiling(heartbeat.TotalSeconds),
+            CancellationTimeout = -1,
         }.ConnectionString;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for provider changes: providers are cached between calls")]
-    private static partial void LogListening(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hearing provider changes: providers are cached between calls")]
+    private static partial void LogServing(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection that hears provider changes ({Reason}): providers are read from PostgreSQL on every call until it is back; next attempt in {DelaySeconds} s")]
-    private static partial void LogListenerLost(ILogger logger, string reason, double delaySeconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider changes cannot be heard: providers are read from PostgreSQL on every call until they can; next attempt in {DelaySeconds} s")]
+    private static partial void LogNotServing(ILogger logger, Exception exception, double delaySeconds);
 }
