@@ -275,7 +275,14 @@ export RateLimiting__PermitsPerWindow=2000000000
 export ConnectionStrings__Almyty="${ALMYTY_PG_CONNECTION/Database=almyty/Database=$DB_NAME}"
 [[ "$ConnectionStrings__Almyty" == *"Database=$DB_NAME"* ]] || die "unexpected connection string shape from postgres.sh"
 
-say "starting the API on $BASE_URL (migrations run on start)"
+# Migrated by the migrate command, as a deployment step (docs/configuration.md): the API process then never loads
+# EF Core's migration machinery, which would stay in its memory for the whole run.
+say "applying migrations (Almyty.Api.dll migrate)"
+dotnet "$APP_DIR/Almyty.Api.dll" migrate </dev/null >"$WORK_DIR/migrate.log" 2>&1 ||
+    die "'Almyty.Api.dll migrate' failed: see $WORK_DIR/migrate.log"
+export Database__MigrateOnStart=false
+
+say "starting the API on $BASE_URL"
 dotnet "$APP_DIR/Almyty.Api.dll" </dev/null >"$WORK_DIR/api.log" 2>&1 &
 API_PID=$!
 ready=0
@@ -907,9 +914,10 @@ file except the hand-written analysis at the end.
 ## Method
 
 - **What runs where.** Everything on this one machine, sharing its $NPROC cores, nothing pinned: PostgreSQL on
-  127.0.0.1:$PG_PORT (a fresh database \`$DB_NAME\` each run, migrated by the API on start); the API,
-  \`dotnet publish -c Release\` run as \`dotnet Almyty.Api.dll\` on $BASE_URL with
-  \`ASPNETCORE_ENVIRONMENT=Production\`, \`Logging__LogLevel__Default=Warning\`, workstation GC (the Api project's setting),
+  127.0.0.1:$PG_PORT (a fresh database \`$DB_NAME\` each run, migrated by \`Almyty.Api.dll migrate\` before the API
+  starts, as a deployment step); the API, \`dotnet publish -c Release\` run as \`dotnet Almyty.Api.dll\` on $BASE_URL with
+  \`ASPNETCORE_ENVIRONMENT=Production\`, \`Database__MigrateOnStart=false\`, \`Logging__LogLevel__Default=Warning\`,
+  workstation GC and no quick JIT (the Api project's settings),
   \`RateLimiting__PermitsPerWindow=2000000000\` (counted, never reached) and throwaway secrets; and the load generator wrk.
 - **Data.** $SEED_COUNT providers of one organization, seeded through POST /llm-providers, with no usage counted yet.
   Every request but /health/live carries an owner token (HS256) minted by \`Almyty.Api.dll token\`.
