@@ -917,7 +917,7 @@ file except the hand-written analysis at the end.
   127.0.0.1:$PG_PORT (a fresh database \`$DB_NAME\` each run, migrated by \`Almyty.Api.dll migrate\` before the API
   starts, as a deployment step); the API, \`dotnet publish -c Release\` run as \`dotnet Almyty.Api.dll\` on $BASE_URL with
   \`ASPNETCORE_ENVIRONMENT=Production\`, \`Database__MigrateOnStart=false\`, \`Logging__LogLevel__Default=Warning\`,
-  workstation GC and no quick JIT (the Api project's settings),
+  workstation GC (the Api project's setting),
   \`RateLimiting__PermitsPerWindow=2000000000\` (counted, never reached) and throwaway secrets; and the load generator wrk.
 - **Data.** $SEED_COUNT providers of one organization, seeded through POST /llm-providers, with no usage counted yet.
   Every request but /health/live carries an owner token (HS256) minted by \`Almyty.Api.dll token\`.
