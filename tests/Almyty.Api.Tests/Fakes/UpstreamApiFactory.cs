@@ -155,3 +155,9 @@ public sealed class FastHeartbeatApiFactory : UpstreamApiFactory
 {
     public FastHeartbeatApiFactory() => Settings["ProviderCache:HeartbeatSeconds"] = "1";
 }
+
+/// <summary>The provider cache turned off (<c>ProviderCache__Enabled=false</c>).</summary>
+public sealed class NoProviderCacheApiFactory : UpstreamApiFactory
+{
+    public NoProviderCacheApiFactory() => Settings["ProviderCache:Enabled"] = "false";
+}

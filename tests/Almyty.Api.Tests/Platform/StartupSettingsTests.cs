@@ -136,6 +136,25 @@ public sealed class StartupSettingsTests
     }
 
     [Theory]
+    [InlineData("ProviderCache__MaxAgeSeconds", "0")]
+    [InlineData("ProviderCache__MaxAgeSeconds", "86401")]
+    [InlineData("ProviderCache__Capacity", "0")]
+    [InlineData("ProviderCache__Capacity", "1000001")]
+    [InlineData("ProviderCache__HeartbeatSeconds", "0")]
+    [InlineData("ProviderCache__HeartbeatSeconds", "301")]
+    public async Task A_provider_cache_setting_out_of_range_exits_1_naming_it(string setting, string value)
+    {
+        var environment = ValidSettings();
+        environment[setting] = value;
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldContain(setting);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+    }
+
+    [Theory]
     [InlineData("Chat__DefaultTimeoutSeconds", "abc")]
     [InlineData("Gateways__MaxRetryAttempts", "two")]
     [InlineData("Gateways__CircuitFailureRatio", "half")]

@@ -236,3 +236,37 @@ public sealed class ProviderCacheHeartbeatTests(FastHeartbeatApiFactory factory)
         await ProviderCacheTests.WaitUntilAsync(() => Cache.IsServing);
     }
 }
+
+/// <summary>With <c>ProviderCache__Enabled=false</c> every call reads its provider, and nobody listens.</summary>
+public sealed class DisabledProviderCacheTests(NoProviderCacheApiFactory factory) : IClassFixture<NoProviderCacheApiFactory>
+{
+    [Fact]
+    public async Task Chats_read_the_provider_every_time_and_no_connection_listens()
+    {
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario());
+        using (var chat = await client.ChatAsync(provider, "Hello"))
+        {
+            await chat.ShouldSucceedAsync();
+        }
+
+        // Hidden from the triggers, yet seen at once: nothing was kept.
+        await factory.Database.ExecuteAsync(
+            $"""
+            ALTER TABLE llm_providers DISABLE TRIGGER llm_providers_changed;
+            UPDATE llm_providers SET status = 'inactive' WHERE id = '{provider}';
+            ALTER TABLE llm_providers ENABLE TRIGGER llm_providers_changed;
+            """);
+        using (var chat = await client.ChatAsync(provider, "Still there?"))
+        {
+            await chat.ShouldFailWithAsync(HttpStatusCode.Conflict, "CONFLICT");
+        }
+
+        var cache = factory.Services.GetRequiredService<ProviderConnectionCache>();
+        cache.IsServing.ShouldBeFalse();
+        cache.Count.ShouldBe(0);
+        (await factory.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{ProviderChangeListener.ApplicationName}' AND datname = current_database()"))
+            .ShouldBe(0);
+    }
+}
