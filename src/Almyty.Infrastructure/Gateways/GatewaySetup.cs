@@ -118,16 +118,5 @@ internal static class GatewaySetup
             ? (int)response.StatusCode is 408 or >= 500
             : outcome.Exception is TimeoutRejectedException || (outcome.Exception is HttpRequestException exception && !IsEgressRefusal(exception));
 
-    private static bool IsEgressRefusal(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is EgressBlockedException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsEgressRefusal(Exception exception) => ExceptionChain.Find<EgressBlockedException>(exception) is not null;
 }

@@ -31,23 +31,15 @@ internal static class UpstreamAttempts
     /// Failures before a connection was made, so before a byte of the request was written. Anything else (a timeout,
     /// a dropped connection) may have reached the provider, and counts.
     /// </summary>
-    private static bool NeverLeft(Exception exception)
+    private static bool NeverLeft(Exception exception) => ExceptionChain.Of(exception).Any(IsBeforeConnecting);
+
+    private static bool IsBeforeConnecting(Exception exception) => exception switch
     {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            switch (current)
-            {
-                case EgressBlockedException or Polly.CircuitBreaker.BrokenCircuitException:
-                    return true;
-                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError }:
-                    return true;
+        EgressBlockedException or Polly.CircuitBreaker.BrokenCircuitException => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } => true,
 
-                // SocketsHttpHandler's ConnectTimeout; the clients' own HttpClient.Timeout, which throws the same, is infinite.
-                case OperationCanceledException { InnerException: TimeoutException }:
-                    return true;
-            }
-        }
-
-        return false;
-    }
+        // SocketsHttpHandler's ConnectTimeout; the clients' own HttpClient.Timeout, which throws the same, is infinite.
+        OperationCanceledException { InnerException: TimeoutException } => true,
+        _ => false,
+    };
 }

@@ -181,7 +181,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host, wentOut),
         BrokenCircuitException =>
             Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, wentOut),
-        HttpRequestException http when FindInner<EgressBlockedException>(http) is { } blocked =>
+        HttpRequestException http when ExceptionChain.Find<EgressBlockedException>(http) is { } blocked =>
             Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, wentOut),
         HttpRequestException http => Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(http, host), null, null, null, host, wentOut),
 
@@ -298,7 +298,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
 
     private static string DescribeConnectionFailure(HttpRequestException exception, string host)
     {
-        if (FindInner<SocketException>(exception) is { } socket)
+        if (ExceptionChain.Find<SocketException>(exception) is { } socket)
         {
             return socket.SocketErrorCode switch
             {
@@ -309,7 +309,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             };
         }
 
-        if (FindInner<System.Security.Authentication.AuthenticationException>(exception) is not null)
+        if (ExceptionChain.Find<System.Security.Authentication.AuthenticationException>(exception) is not null)
         {
             return $"The TLS handshake with {host} failed.";
         }
@@ -320,20 +320,6 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             HttpRequestError.InvalidResponse => $"{host} sent an answer that is not valid HTTP.",
             _ => $"The connection to {host} failed.",
         };
-    }
-
-    private static T? FindInner<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream call to {Host} failed: {Kind} (HTTP {Status})")]

@@ -98,18 +98,7 @@ internal sealed class AlmytyDbContext(DbContextOptions<AlmytyDbContext> options)
         }
     }
 
-    private static PostgresException? PostgresErrorOf(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is PostgresException postgres)
-            {
-                return postgres;
-            }
-        }
-
-        return null;
-    }
+    private static PostgresException? PostgresErrorOf(Exception exception) => ExceptionChain.Find<PostgresException>(exception);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
