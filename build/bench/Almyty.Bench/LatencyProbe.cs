@@ -9,6 +9,11 @@ namespace Almyty.Bench;
 /// Latency of one request at a time on one kept-alive connection: until the whole answer, and for a stream until
 /// its first content. Sequential on purpose: it measures what one caller waits, not throughput (wrk does that).
 /// </summary>
+/// <remarks>
+/// The warm-up lasts at least <c>--warmup-seconds</c> as well as <c>--warmup</c> requests. This client is .NET too:
+/// until its own tiered JIT has settled, its background compilation takes one of the machine's cores from the
+/// processes being measured, and the measured tail would be the client's.
+/// </remarks>
 internal static class LatencyProbe
 {
     public static async Task<int> RunAsync(BenchArguments args)
@@ -17,6 +22,7 @@ internal static class LatencyProbe
         var body = args.Required("body");
         var count = args.Int("count", 1000);
         var warmup = args.Int("warmup", 200);
+        var warmupTime = TimeSpan.FromSeconds(args.Int("warmup-seconds", 0));
         var stream = args.Flag("stream");
         var firstMarker = Encoding.UTF8.GetBytes(args.Optional("first-marker") ?? string.Empty);
         var endMarker = Encoding.UTF8.GetBytes(args.Optional("end-marker") ?? string.Empty);
@@ -30,7 +36,28 @@ internal static class LatencyProbe
         var overhead = new List<double>(count);
         var errors = 0;
         var buffer = new byte[64 * 1024];
-        for (var i = 0; i < warmup + count; i++)
+        var warmupStarted = Stopwatch.GetTimestamp();
+        var warmedUp = 0;
+        while (warmedUp < warmup || Stopwatch.GetElapsedTime(warmupStarted) < warmupTime)
+        {
+            await SendAsync(measured: false);
+            warmedUp++;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            await SendAsync(measured: true);
+        }
+
+        Console.WriteLine(string.Join('\t',
+            count.ToString(CultureInfo.InvariantCulture),
+            errors.ToString(CultureInfo.InvariantCulture),
+            Percentile(first, 50), Percentile(first, 90), Percentile(first, 99),
+            Percentile(total, 50), Percentile(total, 90), Percentile(total, 99),
+            Percentile(overhead, 50), Percentile(overhead, 99)));
+        return errors == 0 ? 0 : 1;
+
+        async Task SendAsync(bool measured)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             foreach (var (name, value) in headers)
@@ -74,15 +101,15 @@ internal static class LatencyProbe
             }
 
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (i < warmup)
+            if (!measured)
             {
-                continue;
+                return;
             }
 
             if (!ok)
             {
                 errors++;
-                continue;
+                return;
             }
 
             total.Add(elapsed);
@@ -96,14 +123,6 @@ internal static class LatencyProbe
                 overhead.Add(o);
             }
         }
-
-        Console.WriteLine(string.Join('\t',
-            count.ToString(CultureInfo.InvariantCulture),
-            errors.ToString(CultureInfo.InvariantCulture),
-            Percentile(first, 50), Percentile(first, 90), Percentile(first, 99),
-            Percentile(total, 50), Percentile(total, 90), Percentile(total, 99),
-            Percentile(overhead, 50), Percentile(overhead, 99)));
-        return errors == 0 ? 0 : 1;
     }
 
     private static string Percentile(List<double> values, int percentile)
