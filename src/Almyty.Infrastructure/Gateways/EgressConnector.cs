@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Almyty.Infrastructure.Egress;
+using Microsoft.Extensions.Options;
 
 namespace Almyty.Infrastructure.Gateways;
 
@@ -8,11 +9,32 @@ namespace Almyty.Infrastructure.Gateways;
 /// The connect step of every outbound client: resolves the host, checks every address against the egress policy,
 /// and connects to those checked addresses only, so a DNS answer cannot change between check and use.
 /// </summary>
-internal sealed class EgressConnector(EgressPolicy policy)
+internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptions> options, TimeProvider timeProvider)
 {
+    private readonly TimeSpan _connectTimeout = TimeSpan.FromSeconds(options.Value.ConnectTimeoutSeconds);
+
+    /// <remarks>
+    /// The connect timeout is enforced here rather than by <see cref="SocketsHttpHandler.ConnectTimeout"/>, which
+    /// reports it as a cancellation. A <see cref="SocketError.TimedOut"/> is what it is: a connection failure, so a host
+    /// that swallows connection attempts is retried, counts against its circuit, and the call was never sent.
+    /// </remarks>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var host = context.DnsEndPoint.Host;
+        using var deadline = new CancellationTokenSource(_connectTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await ConnectToCheckedAddressAsync(context.DnsEndPoint, linked.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+    }
+
+    private async Task<Stream> ConnectToCheckedAddressAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var host = endPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken);
@@ -32,7 +54,7 @@ internal sealed class EgressConnector(EgressPolicy policy)
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
+            await socket.ConnectAsync(addresses, endPoint.Port, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

@@ -17,6 +17,9 @@ public sealed class GatewayOptions
     /// <summary>A 429 whose Retry-After is longer than this is not waited out: it is passed on to the caller.</summary>
     public int MaxRetryAfterSeconds { get; set; } = 10;
 
+    /// <summary>The longest the connect step (DNS, egress check, TCP connect) may take; then it is a connection failure.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
     /// <summary>The longest one attempt may take; the provider's timeoutSeconds bounds all attempts together.</summary>
     public int AttemptTimeoutSeconds { get; set; } = 120;
 
@@ -38,6 +41,7 @@ internal sealed class GatewayOptionsValidator : Microsoft.Extensions.Options.IVa
         Check(options.MaxRetryAttempts is >= 0 and <= 10, "Gateways__MaxRetryAttempts must be between 0 and 10.");
         Check(options.RetryBaseDelayMilliseconds is >= 1 and <= 60_000, "Gateways__RetryBaseDelayMilliseconds must be between 1 and 60000.");
         Check(options.MaxRetryAfterSeconds is >= 0 and <= 600, "Gateways__MaxRetryAfterSeconds must be between 0 and 600.");
+        Check(options.ConnectTimeoutSeconds is >= 1 and <= 120, "Gateways__ConnectTimeoutSeconds must be between 1 and 120.");
         Check(options.AttemptTimeoutSeconds is >= 1 and <= 600, "Gateways__AttemptTimeoutSeconds must be between 1 and 600.");
         Check(options.CircuitFailureRatio is > 0 and <= 1, "Gateways__CircuitFailureRatio must be above 0 and at most 1.");
         Check(options.CircuitMinimumThroughput >= 2, "Gateways__CircuitMinimumThroughput must be at least 2.");

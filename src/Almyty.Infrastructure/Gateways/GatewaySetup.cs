@@ -44,8 +44,7 @@ internal static class GatewaySetup
             UseProxy = false,
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.All,
-            ConnectCallback = connector.ConnectAsync,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = connector.ConnectAsync, // with its own connect timeout
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         };

@@ -37,9 +37,6 @@ internal static class UpstreamAttempts
     {
         EgressBlockedException or Polly.CircuitBreaker.BrokenCircuitException => true,
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } => true,
-
-        // SocketsHttpHandler's ConnectTimeout; the clients' own HttpClient.Timeout, which throws the same, is infinite.
-        OperationCanceledException { InnerException: TimeoutException } => true,
         _ => false,
     };
 }

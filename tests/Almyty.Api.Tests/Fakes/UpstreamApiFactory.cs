@@ -161,3 +161,23 @@ public sealed class NoProviderCacheApiFactory : UpstreamApiFactory
 {
     public NoProviderCacheApiFactory() => Settings["ProviderCache:Enabled"] = "false";
 }
+
+/// <summary>
+/// A one-second connect timeout, one retry, and a circuit that opens after four failed attempts (two chats) and stays
+/// open, for providers whose host swallows connection attempts.
+/// </summary>
+public sealed class ConnectTimeoutApiFactory : UpstreamApiFactory
+{
+    public const int ConnectTimeoutSeconds = 1;
+    public const int AttemptsPerCall = 2;
+
+    public ConnectTimeoutApiFactory()
+    {
+        Settings["Gateways:ConnectTimeoutSeconds"] = ConnectTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:MaxRetryAttempts"] = (AttemptsPerCall - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:CircuitMinimumThroughput"] = (2 * AttemptsPerCall).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:CircuitFailureRatio"] = "0.5";
+        Settings["Gateways:CircuitSamplingSeconds"] = "300";
+        Settings["Gateways:CircuitBreakSeconds"] = "300";
+    }
+}

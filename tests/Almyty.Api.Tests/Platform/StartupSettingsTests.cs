@@ -129,7 +129,9 @@ public sealed class StartupSettingsTests
     [InlineData("ProviderCache__Capacity", "1000001")]
     [InlineData("ProviderCache__HeartbeatSeconds", "0")]
     [InlineData("ProviderCache__HeartbeatSeconds", "301")]
-    public async Task A_rate_limit_or_provider_cache_setting_out_of_range_exits_1_naming_it(string setting, string value)
+    [InlineData("Gateways__ConnectTimeoutSeconds", "0")]
+    [InlineData("Gateways__ConnectTimeoutSeconds", "121")]
+    public async Task A_rate_limit_provider_cache_or_connect_timeout_setting_out_of_range_exits_1_naming_it(string setting, string value)
     {
         var environment = ValidSettings();
         environment[setting] = value;

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Almyty.Api.Tests.Fakes;
+
+namespace Almyty.Api.Tests.Gateways;
+
+/// <summary>
+/// A provider host that swallows connection attempts: each attempt ends at <c>Gateways__ConnectTimeoutSeconds</c> as a
+/// connection failure, which is retried, counts against the host's circuit, and was never sent.
+/// </summary>
+public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : IClassFixture<ConnectTimeoutApiFactory>
+{
+    private static readonly TimeSpan OneAttempt = TimeSpan.FromSeconds(ConnectTimeoutApiFactory.ConnectTimeoutSeconds);
+
+    [Fact]
+    public async Task A_chat_whose_connections_time_out_is_503_after_every_attempt_and_is_not_counted()
+    {
+        using var silent = await SilentListener.StartAsync();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+
+        var watch = Stopwatch.StartNew();
+        using (var response = await client.ChatAsync(provider, "Hi"))
+        {
+            var error = await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+            error.Message().ShouldEndWith($"Connecting to 127.0.0.1:{silent.Port} timed out.");
+        }
+
+        watch.Elapsed.ShouldBeGreaterThanOrEqualTo(OneAttempt * ConnectTimeoutApiFactory.AttemptsPerCall * 0.9, "each attempt waited for its connect timeout");
+        var stored = await client.GetProviderDataAsync(provider);
+        stored["totalRequests"].AsCount().ShouldBe(0, "no attempt reached the provider");
+        (await client.GetUsageDataAsync(provider))["totals"]!["failedRequests"].AsCount().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Connect_timeouts_open_the_host_circuit_so_later_chats_fail_at_once()
+    {
+        using var silent = await SilentListener.StartAsync();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+        for (var i = 0; i < 2; i++)
+        {
+            using var failed = await client.ChatAsync(provider, "Hi");
+            (await failed.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE")).Message().ShouldContain("timed out");
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var error = await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+        error.Message().ShouldContain("circuit open");
+        watch.Elapsed.ShouldBeLessThan(OneAttempt, "an open circuit does not try to connect");
+    }
+
+    [Fact]
+    public async Task Test_connection_to_a_host_that_never_accepts_reports_connection_failed()
+    {
+        using var silent = await SilentListener.StartAsync();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+
+        using var response = await client.TestConnectionAsync(provider);
+
+        var data = await response.ShouldSucceedAsync();
+        data["status"]!.GetValue<string>().ShouldBe("error");
+        data["error"]!["code"]!.GetValue<string>().ShouldBe("CONNECTION_FAILED");
+        data["error"]!["message"]!.GetValue<string>().ShouldBe($"Connecting to 127.0.0.1:{silent.Port} timed out.");
+        (await client.GetProviderDataAsync(provider))["status"]!.GetValue<string>().ShouldBe("error");
+    }
+}
