@@ -27,17 +27,22 @@ public sealed class ListProvidersQueryHandler(IAlmytyDbContext db) : IQueryHandl
             providers = providers.Where(p => p.NormalizedName.Contains(needle));
         }
 
-        var total = await providers.CountAsync(cancellationToken);
-
+        // One round trip: the page, each row carrying the total (an uncorrelated sub-select PostgreSQL runs once).
         // Computed wide: a page far past the end is an empty page, not an overflow.
         var skip = (long)(query.Page - 1) * query.Limit;
-        var page = skip >= total
+        var rows = skip > int.MaxValue
             ? []
             : await Sort(providers.WithUsage(), query.SortBy, query.SortOrder == SortOrders.Descending)
                 .Skip((int)skip)
                 .Take(query.Limit)
+                .Select(p => new { Row = p, Total = providers.Count() })
                 .ToListAsync(cancellationToken);
 
+        // Only an empty page past the first needs its own count: there is no row to carry it.
+        var total = rows.Count > 0 ? rows[0].Total
+            : skip == 0 ? 0
+            : await providers.CountAsync(cancellationToken);
+        var page = rows.ConvertAll(r => r.Row);
         var totalPages = (int)Math.Ceiling(total / (double)query.Limit);
         return new ProviderListResponse(page.ConvertAll(p => p.ToResponse()), total, query.Page, query.Limit, totalPages);
     }
