@@ -13,10 +13,22 @@ internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptio
 {
     private readonly TimeSpan _connectTimeout = TimeSpan.FromSeconds(options.Value.ConnectTimeoutSeconds);
 
+    /// <summary>
+    /// The handler's own bound on establishing a connection, TLS handshake included: twice the connect step's, so the
+    /// connect step always runs out first and only a stalled handshake meets it.
+    /// </summary>
+    public static TimeSpan EstablishTimeout(GatewayOptions options) => TimeSpan.FromSeconds(2 * options.ConnectTimeoutSeconds);
+
+    /// <summary>
+    /// The handler's <see cref="EstablishTimeout"/> running out, which it reports as a cancellation caused by a
+    /// <see cref="TimeoutException"/> (the clients' own <see cref="HttpClient.Timeout"/>, which would look the same, is infinite).
+    /// </summary>
+    public static bool IsEstablishTimeout(Exception exception) => exception is OperationCanceledException { InnerException: TimeoutException };
+
     /// <remarks>
-    /// The connect timeout is enforced here rather than by <see cref="SocketsHttpHandler.ConnectTimeout"/>, which
-    /// reports it as a cancellation. A <see cref="SocketError.TimedOut"/> is what it is: a connection failure, so a host
-    /// that swallows connection attempts is retried, counts against its circuit, and the call was never sent.
+    /// The connect step's timeout is enforced here rather than only by <see cref="SocketsHttpHandler.ConnectTimeout"/>,
+    /// which reports it as a cancellation. A <see cref="SocketError.TimedOut"/> is what it is: a connection failure, so a
+    /// host that swallows connection attempts is retried, counts against its circuit, and the call was never sent.
     /// </remarks>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -38,13 +38,15 @@ internal static class GatewaySetup
     private static SocketsHttpHandler CreateHandler(IServiceProvider services)
     {
         var connector = services.GetRequiredService<EgressConnector>();
+        var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         return new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseProxy = false,
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.All,
-            ConnectCallback = connector.ConnectAsync, // with its own connect timeout
+            ConnectCallback = connector.ConnectAsync, // with its own, shorter, timeout
+            ConnectTimeout = EgressConnector.EstablishTimeout(options),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         };
@@ -107,6 +109,7 @@ internal static class GatewaySetup
         {
             HttpRequestException exception => !IsEgressRefusal(exception),
             TimeoutRejectedException => true,
+            { } exception => EgressConnector.IsEstablishTimeout(exception),
             _ => false,
         };
     }
@@ -115,7 +118,9 @@ internal static class GatewaySetup
     internal static bool IsUpstreamFault(Outcome<HttpResponseMessage> outcome) =>
         outcome.Result is { } response
             ? (int)response.StatusCode is 408 or >= 500
-            : outcome.Exception is TimeoutRejectedException || (outcome.Exception is HttpRequestException exception && !IsEgressRefusal(exception));
+            : outcome.Exception is TimeoutRejectedException
+                || (outcome.Exception is HttpRequestException exception && !IsEgressRefusal(exception))
+                || (outcome.Exception is { } other && EgressConnector.IsEstablishTimeout(other));
 
     private static bool IsEgressRefusal(Exception exception) => ExceptionChain.Find<EgressBlockedException>(exception) is not null;
 }

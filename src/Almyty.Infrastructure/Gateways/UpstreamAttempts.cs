@@ -5,7 +5,7 @@ namespace Almyty.Infrastructure.Gateways;
 /// <summary>
 /// Whether a call reached the provider at all, across the resilience pipeline's attempts. Only a call that went out
 /// counts towards a provider's <c>totalRequests</c>: one whose every attempt failed to connect (no address, refused,
-/// TLS handshake failed, egress refused, circuit open) was never sent.
+/// TLS handshake failed or stalled, egress refused, circuit open) was never sent.
 /// </summary>
 internal static class UpstreamAttempts
 {
@@ -37,6 +37,6 @@ internal static class UpstreamAttempts
     {
         EgressBlockedException or Polly.CircuitBreaker.BrokenCircuitException => true,
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } => true,
-        _ => false,
+        _ => EgressConnector.IsEstablishTimeout(exception),
     };
 }

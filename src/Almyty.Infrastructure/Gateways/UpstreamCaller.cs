@@ -177,6 +177,8 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     /// <param name="wentOut">Whether any attempt reached the provider (see <see cref="UpstreamAttempts"/>).</param>
     private UpstreamFailure FromException(Exception exception, TimeSpan timeout, string host, bool wentOut) => exception switch
     {
+        _ when EgressConnector.IsEstablishTimeout(exception) =>
+            Fail(UpstreamFailureKind.ConnectionFailed, $"The TLS handshake with {host} did not finish in time.", null, null, null, host, wentOut),
         OperationCanceledException or TimeoutRejectedException =>
             Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host, wentOut),
         BrokenCircuitException =>

@@ -3,11 +3,7 @@ using System.Net.Sockets;
 
 namespace Almyty.Api.Tests.Fakes;
 
-/// <summary>
-/// A loopback port that never completes a connection: it listens but never accepts, and its accept queue is filled
-/// first, so the kernel drops every further connection attempt (as a firewall that swallows packets would) and a
-/// client's connect waits until its own timeout.
-/// </summary>
+/// <summary>A loopback port that never says a word: it listens, and never accepts a connection itself.</summary>
 public sealed class SilentListener : IDisposable
 {
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -21,7 +17,25 @@ public sealed class SilentListener : IDisposable
 
     public string OpenAiBaseUrl => $"http://127.0.0.1:{Port}/v1";
 
-    public static async Task<SilentListener> StartAsync()
+    public string OpenAiHttpsBaseUrl => $"https://127.0.0.1:{Port}/v1";
+
+    /// <summary>
+    /// Connections are completed by the kernel into the listener's queue, and then nothing: no TLS handshake, no
+    /// answer.
+    /// </summary>
+    public static SilentListener AcceptingConnections()
+    {
+        var silent = new SilentListener();
+        silent._listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent._listener.Listen(64);
+        return silent;
+    }
+
+    /// <summary>
+    /// Connection attempts are dropped, as a firewall that swallows packets would: the queue is filled first, and
+    /// the kernel then ignores every further attempt, so a client's connect waits until its own timeout.
+    /// </summary>
+    public static async Task<SilentListener> DroppingConnectionsAsync()
     {
         var silent = new SilentListener();
         silent._listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

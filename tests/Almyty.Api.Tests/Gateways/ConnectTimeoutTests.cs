@@ -7,7 +7,8 @@ namespace Almyty.Api.Tests.Gateways;
 
 /// <summary>
 /// A provider host that swallows connection attempts: each attempt ends at <c>Gateways__ConnectTimeoutSeconds</c> as a
-/// connection failure, which is retried, counts against the host's circuit, and was never sent.
+/// connection failure, which is retried, counts against the host's circuit, and was never sent. One that accepts the
+/// connection and never answers the TLS handshake ends the same way at twice that.
 /// </summary>
 public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : IClassFixture<ConnectTimeoutApiFactory>
 {
@@ -16,7 +17,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     [Fact]
     public async Task A_chat_whose_connections_time_out_is_503_after_every_attempt_and_is_not_counted()
     {
-        using var silent = await SilentListener.StartAsync();
+        using var silent = await SilentListener.DroppingConnectionsAsync();
         var client = factory.OwnerClient();
         var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
 
@@ -36,7 +37,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     [Fact]
     public async Task Connect_timeouts_open_the_host_circuit_so_later_chats_fail_at_once()
     {
-        using var silent = await SilentListener.StartAsync();
+        using var silent = await SilentListener.DroppingConnectionsAsync();
         var client = factory.OwnerClient();
         var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
         for (var i = 0; i < 2; i++)
@@ -56,7 +57,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     [Fact]
     public async Task Test_connection_to_a_host_that_never_accepts_reports_connection_failed()
     {
-        using var silent = await SilentListener.StartAsync();
+        using var silent = await SilentListener.DroppingConnectionsAsync();
         var client = factory.OwnerClient();
         var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
 
@@ -67,5 +68,24 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
         data["error"]!["code"]!.GetValue<string>().ShouldBe("CONNECTION_FAILED");
         data["error"]!["message"]!.GetValue<string>().ShouldBe($"Connecting to 127.0.0.1:{silent.Port} timed out.");
         (await client.GetProviderDataAsync(provider))["status"]!.GetValue<string>().ShouldBe("error");
+    }
+
+    [Fact]
+    public async Task A_chat_whose_tls_handshakes_stall_is_503_after_every_attempt_and_is_not_counted()
+    {
+        using var silent = SilentListener.AcceptingConnections();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiHttpsBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+
+        var watch = Stopwatch.StartNew();
+        using (var response = await client.ChatAsync(provider, "Hi"))
+        {
+            var error = await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+            error.Message().ShouldEndWith($"The TLS handshake with 127.0.0.1:{silent.Port} did not finish in time.");
+        }
+
+        watch.Elapsed.ShouldBeGreaterThanOrEqualTo(2 * OneAttempt * ConnectTimeoutApiFactory.AttemptsPerCall * 0.9, "each attempt waited for the handshake's bound, twice the connect timeout");
+        (await client.GetProviderDataAsync(provider))["totalRequests"].AsCount().ShouldBe(0, "no request was written");
+        (await client.GetUsageDataAsync(provider))["totals"]!["failedRequests"].AsCount().ShouldBe(0);
     }
 }
