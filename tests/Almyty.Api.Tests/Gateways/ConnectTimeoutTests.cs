@@ -19,7 +19,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     {
         using var silent = await SilentListener.DroppingConnectionsAsync();
         var client = factory.OwnerClient();
-        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+        var provider = await AddProviderAsync(client, silent.OpenAiBaseUrl);
 
         var watch = Stopwatch.StartNew();
         using (var response = await client.ChatAsync(provider, "Hi"))
@@ -39,7 +39,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     {
         using var silent = await SilentListener.DroppingConnectionsAsync();
         var client = factory.OwnerClient();
-        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+        var provider = await AddProviderAsync(client, silent.OpenAiBaseUrl);
         for (var i = 0; i < 2; i++)
         {
             using var failed = await client.ChatAsync(provider, "Hi");
@@ -59,7 +59,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     {
         using var silent = await SilentListener.DroppingConnectionsAsync();
         var client = factory.OwnerClient();
-        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+        var provider = await AddProviderAsync(client, silent.OpenAiBaseUrl);
 
         using var response = await client.TestConnectionAsync(provider);
 
@@ -75,7 +75,7 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
     {
         using var silent = SilentListener.AcceptingConnections();
         var client = factory.OwnerClient();
-        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiHttpsBaseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
+        var provider = await AddProviderAsync(client, silent.OpenAiHttpsBaseUrl);
 
         var watch = Stopwatch.StartNew();
         using (var response = await client.ChatAsync(provider, "Hi"))
@@ -88,4 +88,8 @@ public sealed class ConnectTimeoutTests(ConnectTimeoutApiFactory factory) : ICla
         (await client.GetProviderDataAsync(provider))["totalRequests"].AsCount().ShouldBe(0, "no request was written");
         (await client.GetUsageDataAsync(provider))["totals"]!["failedRequests"].AsCount().ShouldBe(0);
     }
+
+    /// <summary>A provider at <paramref name="baseUrl"/> with a budget long enough for every attempt to meet its own bound.</summary>
+    private Task<string> AddProviderAsync(HttpClient client, string baseUrl) =>
+        client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: baseUrl, configuration: new JsonObject { ["timeoutSeconds"] = 30 });
 }
