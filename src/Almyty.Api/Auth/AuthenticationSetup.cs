@@ -1,6 +1,7 @@
 using Almyty.Api.Http;
 using Almyty.Domain.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -16,10 +17,28 @@ internal static class AuthenticationSetup
         services.AddSingleton<TokenIssuer>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.RemoveDataProtectionStartup();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwtOptions, timeProvider) => Configure(bearer, jwtOptions.Value, timeProvider));
         services.AddAuthorization();
         return services;
+    }
+
+    /// <summary>
+    /// <c>AddAuthentication</c> brings ASP.NET Core data protection, for cookie schemes. A bearer token needs none, and
+    /// nothing here protects data with it, but its start-up service would still create a key ring on every start:
+    /// an unencrypted key file under $HOME, a warning about it in the log, and ~3 MB of XML code in memory.
+    /// </summary>
+    internal static void RemoveDataProtectionStartup(this IServiceCollection services)
+    {
+        var dataProtection = typeof(DataProtectionOptions).Assembly;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.Assembly == dataProtection)
+            {
+                services.RemoveAt(i);
+            }
+        }
     }
 
     private static void Configure(JwtBearerOptions bearer, JwtOptions jwt, TimeProvider timeProvider)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Almyty.Api.Tests.Infrastructure;
 using Almyty.Api.Tests.Security;
 
@@ -21,6 +22,18 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         response.Content.Headers.ContentType.ShouldNotBeNull().MediaType.ShouldBe("application/json");
         var data = await response.DataAsync();
         data["status"]!.GetValue<string>().ShouldBe("healthy");
+    }
+
+    [Fact]
+    public void No_data_protection_key_ring_is_started_since_bearer_tokens_need_none()
+    {
+        // Its start-up service would write an unencrypted key file under $HOME on every fresh start, and warn about it.
+        var dataProtection = typeof(Microsoft.AspNetCore.DataProtection.DataProtectionOptions).Assembly;
+
+        var hosted = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+
+        hosted.ShouldNotBeEmpty("the API's own background services are hosted services too");
+        hosted.ShouldNotContain(service => service.GetType().Assembly == dataProtection);
     }
 
     [Fact]
