@@ -455,11 +455,19 @@ pg_ticks() {
     echo "$total"
 }
 
-# Busy and total ticks of the whole machine (all cores).
+# Busy, total and stolen ticks of the whole machine (all cores). Stolen: this VM had work for a core and the
+# hypervisor ran something else on it (counted as busy, as the work waited).
 system_ticks() {
     local user nice system idle iowait irq softirq steal rest
     read -r _ user nice system idle iowait irq softirq steal rest </proc/stat
-    echo "$((user + nice + system + irq + softirq + steal)) $((user + nice + system + idle + iowait + irq + softirq + steal))"
+    echo "$((user + nice + system + irq + softirq + steal)) $((user + nice + system + idle + iowait + irq + softirq + steal)) $steal"
+}
+
+stolen_pct() { # system_ticks-before system_ticks-after -> stolen time in % of one core
+    local b0 t0 s0 b1 t1 s1
+    read -r b0 t0 s0 <<<"$1"
+    read -r b1 t1 s1 <<<"$2"
+    awk -v s=$((s1 - s0)) -v t=$((t1 - t0)) -v n="$NPROC" 'BEGIN { printf "%.0f", (t > 0 ? 100 * n * s / t : 0) }'
 }
 
 status_kb() {
@@ -564,25 +572,29 @@ run_wrk() { # name duration lua|- path [connections [base-url]]
     hwm="$(status_kb "$API_PID" VmHWM)"
     api_threads="$(status_kb "$API_PID" Threads)"
 
-    local elapsed api_pct pg_pct wrk_pct up_pct busy_pct other_pct
+    local elapsed api_pct pg_pct wrk_pct up_pct busy_pct other_pct stolen
     elapsed="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
     api_pct="$(pct "$api0" "$api1" "$elapsed")"
     pg_pct="$(pct "$pg0" "$pg1" "$elapsed")"
     wrk_pct="$(pct "$wrk0" "$wrk1" "$elapsed")"
     up_pct="$(pct "$up0" "$up1" "$elapsed")"
     # The machine's busy share, scaled to "% of one core" like the others.
-    busy_pct="$(awk -v b0="${sys0% *}" -v t0="${sys0#* }" -v b1="${sys1% *}" -v t1="${sys1#* }" -v n="$NPROC" \
+    local b0 t0s b1 t1s
+    read -r b0 t0s _ <<<"$sys0"
+    read -r b1 t1s _ <<<"$sys1"
+    busy_pct="$(awk -v b0="$b0" -v t0="$t0s" -v b1="$b1" -v t1="$t1s" -v n="$NPROC" \
         'BEGIN { printf "%.0f", (t1 > t0 ? 100 * n * (b1 - b0) / (t1 - t0) : 0) }')"
+    stolen="$(stolen_pct "$sys0" "$sys1")"
     other_pct="?"
     if [[ "$api_pct$pg_pct$wrk_pct$up_pct" != *"?"* ]]; then
-        other_pct=$((busy_pct - api_pct - pg_pct - wrk_pct - up_pct))
+        other_pct=$((busy_pct - api_pct - pg_pct - wrk_pct - up_pct - stolen))
         ((other_pct >= 0)) || other_pct=0
     fi
 
-    # name|path|duration|requests|rps|p50|p90|p99|non2xx|socket errors|rss peak|rss after|hwm|threads|api%|pg%|wrk%|other%|busy%|upstream%|connections
-    results+=("$name|$path|$duration|$requests|$rps|$p50|$p90|$p99|${non2xx:-0}|${socket_errors:-0}|$(mb "${rss_peak:-0}")|$(mb "$rss_after")|$(mb "$hwm")|$api_threads|$api_pct|$pg_pct|$wrk_pct|$other_pct|$busy_pct|$up_pct|$connections")
-    printf '    %s req/s, p50 %s ms, p90 %s ms, p99 %s ms, non-2xx %s; RSS peak %s MB; CPU%% api %s, postgres %s, upstream %s, wrk %s, other %s (of %s%%)\n' \
-        "$rps" "$p50" "$p90" "$p99" "${non2xx:-0}" "$(mb "${rss_peak:-0}")" "$api_pct" "$pg_pct" "$up_pct" "$wrk_pct" "$other_pct" "$((NPROC * 100))" >&2
+    # name|path|duration|requests|rps|p50|p90|p99|non2xx|socket errors|rss peak|rss after|hwm|threads|api%|pg%|wrk%|other%|busy%|upstream%|connections|stolen%
+    results+=("$name|$path|$duration|$requests|$rps|$p50|$p90|$p99|${non2xx:-0}|${socket_errors:-0}|$(mb "${rss_peak:-0}")|$(mb "$rss_after")|$(mb "$hwm")|$api_threads|$api_pct|$pg_pct|$wrk_pct|$other_pct|$busy_pct|$up_pct|$connections|$stolen")
+    printf '    %s req/s, p50 %s ms, p90 %s ms, p99 %s ms, non-2xx %s; RSS peak %s MB; CPU%% api %s, postgres %s, upstream %s, wrk %s, other %s, stolen %s (of %s%%)\n' \
+        "$rps" "$p50" "$p90" "$p99" "${non2xx:-0}" "$(mb "${rss_peak:-0}")" "$api_pct" "$pg_pct" "$up_pct" "$wrk_pct" "$other_pct" "$stolen" "$((NPROC * 100))" >&2
     sleep 1
 }
 
@@ -670,16 +682,20 @@ for c in "${CHAT_CONNECTIONS[@]}"; do
 done
 
 # One request at a time: name url body [latency options...] -> a record
-#   name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99
+#   name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99|stolen%
 latencies=()
 run_latency() {
-    local name="$1" url="$2" body="$3" line
+    local name="$1" url="$2" body="$3" line sys0 sys1 stolen
     shift 3
     say "$name: Almyty.Bench latency (one connection, one request at a time) $url"
+    sys0="$(system_ticks)"
     line="$("${BENCH_TOOL[@]}" latency --url "$url" --body "$body" "$@" --header "Authorization: Bearer ${LATENCY_TOKEN:-$TOKEN}" </dev/null)" || true
+    sys1="$(system_ticks)"
     [[ "$(printf '%s' "$line" | awk -F'\t' '{ print NF }')" == 10 ]] || die "Almyty.Bench latency printed no result for $name"
-    latencies+=("$name|$(printf '%s' "$line" | tr '\t' '|')")
-    printf '    %s\n' "$line" >&2
+    # Over the whole probe, warm-up included.
+    stolen="$(stolen_pct "$sys0" "$sys1")"
+    latencies+=("$name|$(printf '%s' "$line" | tr '\t' '|')|$stolen")
+    printf '    %s (stolen %s%%)\n' "$line" "$stolen" >&2
 }
 if ((direct_ok && chat_ok)); then
     LATENCY_TOKEN=bench-upstream-key run_latency latency-direct "$UPSTREAM_URL/v1/chat/completions" "$DIRECT_BODY" --count "$LATENCY_COUNT" --warmup "$LATENCY_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS"
@@ -817,32 +833,33 @@ latency_target_row() { # label value-ms check
 chat_row() { # record label
     local r="$1"
     if ! measured "$r"; then
-        printf '| %s | | not measured: %s | | | | | | | | | | | |\n' "$2" "$(field "$r" 4)"
+        printf '| %s | | not measured: %s | | | | | | | | | | | | |\n' "$2" "$(field "$r" 4)"
         return
     fi
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
         "$2" "$(field "$r" 20)" "$(fmt_int "$(field "$r" 4)")" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 7)" \
         "$(fmt_int "$(field "$r" 3)")" "$(fmt_int "$(field "$r" 8)")" "$(field "$r" 9)" \
-        "$(with_pct "$(field "$r" 14)")" "$(with_pct "$(field "$r" 15)")" "$(with_pct "$(field "$r" 19)")" "$(with_pct "$(field "$r" 16)")" "$(with_pct "$(field "$r" 17)")"
+        "$(with_pct "$(field "$r" 14)")" "$(with_pct "$(field "$r" 15)")" "$(with_pct "$(field "$r" 19)")" "$(with_pct "$(field "$r" 16)")" "$(with_pct "$(field "$r" 17)")" \
+        "$(with_pct "$(field "$r" 21)")"
 }
-# name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99
+# name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99|stolen%
 latency_row() { # record label
     local r="$1"
     if [[ -z "$r" ]]; then
-        printf '| %s | not measured | | | | | | |\n' "$2"
+        printf '| %s | not measured | | | | | | | |\n' "$2"
         return
     fi
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(fmt_int "$(field "$r" 1)")" "$(field "$r" 2)" \
-        "$(field "$r" 6)" "$(field "$r" 7)" "$(field "$r" 8)" "$(field "$r" 9)" "$(field "$r" 10)"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(fmt_int "$(field "$r" 1)")" "$(field "$r" 2)" \
+        "$(field "$r" 6)" "$(field "$r" 7)" "$(field "$r" 8)" "$(field "$r" 9)" "$(field "$r" 10)" "$(with_pct "$(field "$r" 11)")"
 }
 stream_row() { # record label
     local r="$1"
     if [[ -z "$r" ]]; then
-        printf '| %s | not measured | | | | | | |\n' "$2"
+        printf '| %s | not measured | | | | | | | |\n' "$2"
         return
     fi
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(fmt_int "$(field "$r" 1)")" "$(field "$r" 2)" \
-        "$(field "$r" 3)" "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 8)"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(fmt_int "$(field "$r" 1)")" "$(field "$r" 2)" \
+        "$(field "$r" 3)" "$(field "$r" 4)" "$(field "$r" 5)" "$(field "$r" 6)" "$(field "$r" 8)" "$(with_pct "$(field "$r" 11)")"
 }
 
 scenario_row() { # record label
@@ -860,9 +877,9 @@ with_pct() { if [[ "$1" == "?" ]]; then printf '?'; else printf '%s%%' "$1"; fi;
 cpu_row() { # record label
     local r="$1"
     measured "$r" || return 0
-    printf '| %s | %s | %s | %s | %s | %s%% of %s%% | %s | %s |\n' \
+    printf '| %s | %s | %s | %s | %s | %s | %s%% of %s%% | %s | %s |\n' \
         "$2" "$(with_pct "$(field "$r" 14)")" "$(with_pct "$(field "$r" 15)")" "$(with_pct "$(field "$r" 16)")" "$(with_pct "$(field "$r" 17)")" \
-        "$(field "$r" 18)" "$((NPROC * 100))" \
+        "$(with_pct "$(field "$r" 21)")" "$(field "$r" 18)" "$((NPROC * 100))" \
         "$(us_per_request "$(field "$r" 14)" "$(field "$r" 4)")" "$(us_per_request "$(field "$r" 15)" "$(field "$r" 4)")"
 }
 
@@ -931,8 +948,10 @@ file except the hand-written analysis at the end.
 - **Sampling.** The API's VmRSS every 0.5 s during each run and 2 s after it; its VmHWM (peak since start)
   after it. CPU time of the API process, of the PostgreSQL cluster (postmaster and backends) and of wrk from
   \`/proc/<pid>/stat\`, and of the whole machine from \`/proc/stat\`, over each run less its first and last second,
-  in % of one core (the machine has $((NPROC * 100))%). "Other" is the rest of the machine's busy time: other
-  programs, and kernel work not charged to these processes.
+  in % of one core (the machine has $((NPROC * 100))%). "Stolen" is the time this virtual machine had work for a
+  core and the hypervisor ran something else (\`steal\` in \`/proc/stat\`): its cores are shared with other
+  machines. "Other" is the rest of the machine's busy time: other programs, and kernel work not charged to
+  these processes.
 
 ## Results
 
@@ -965,8 +984,8 @@ memory after start-up and seeding was $START_RSS MB.
 - **Load.** wrk with min(2, connections) threads, the same warm-up and duration as above. CPU in % of one core,
   over the middle of each run.
 
-| Scenario | Connections | Requests/s | p50 ms | p90 ms | p99 ms | Requests | Non-2xx | Socket errors | API CPU | PostgreSQL CPU | Upstream CPU | wrk CPU | Other CPU |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| Scenario | Connections | Requests/s | p50 ms | p90 ms | p99 ms | Requests | Non-2xx | Socket errors | API CPU | PostgreSQL CPU | Upstream CPU | wrk CPU | Other CPU | Stolen |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
     for c in "${CHAT_CONNECTIONS[@]}"; do
         chat_row "$(record_of "chat-direct-c$c")" "upstream directly"
@@ -983,14 +1002,15 @@ chat through the API. The warm-up is also timed because the probe is a .NET prog
 is still compiling in the background it takes CPU from the processes it measures (with 300 requests alone,
 about 0.3 s, a probe measured a p99 of 7.3 ms through the API where the same API gave 2.4 ms after 3 s). The
 difference of the two is the time the service adds; \`X-Almyty-Overhead-Ms\` is the service's own account of
-it on each response (its time less the upstream call).
+it on each response (its time less the upstream call). "CPU stolen" is the hypervisor's share (see Sampling)
+over the whole probe, warm-up included, in % of one core.
 
-| Path | Requests | Errors | p50 ms | p90 ms | p99 ms | X-Almyty-Overhead-Ms p50 | X-Almyty-Overhead-Ms p99 |
-|---|---:|---:|---:|---:|---:|---:|---:|
+| Path | Requests | Errors | p50 ms | p90 ms | p99 ms | X-Almyty-Overhead-Ms p50 | X-Almyty-Overhead-Ms p99 | CPU stolen |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
     latency_row "$lat_direct" 'upstream directly'
     latency_row "$lat_api" 'one-off chat through the API'
-    printf '| **added by the API** | | | **%s** | | **%s** | | |\n' "$OVERHEAD_P50" "$OVERHEAD_P99"
+    printf '| **added by the API** | | | **%s** | | **%s** | | | |\n' "$OVERHEAD_P50" "$OVERHEAD_P99"
     cat <<EOF
 
 ### Streaming: time to the first delta
@@ -1003,11 +1023,11 @@ EOF
     if [[ -n "$STREAM_WHY" ]]; then
         printf 'Not measured: %s.\n' "$STREAM_WHY"
     else
-        printf '| Path | Streams | Errors | First delta p50 ms | First delta p90 ms | First delta p99 ms | Whole stream p50 ms | Whole stream p99 ms |\n'
-        printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
+        printf '| Path | Streams | Errors | First delta p50 ms | First delta p90 ms | First delta p99 ms | Whole stream p50 ms | Whole stream p99 ms | CPU stolen |\n'
+        printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
         stream_row "$stream_direct" 'upstream directly'
         stream_row "$stream_api" 'streamed chat through the API'
-        printf '| **added by the API** | | | **%s** | | | | |\n' "$FIRST_DELTA_P50"
+        printf '| **added by the API** | | | **%s** | | | | | |\n' "$FIRST_DELTA_P50"
     fi
     cat <<EOF
 
@@ -1030,8 +1050,8 @@ EOF
 
 CPU during each measured run, in % of one core, and the CPU time that one request costs:
 
-| Scenario | API | PostgreSQL | wrk | Other | Machine busy | API µs/request | PostgreSQL µs/request |
-|---|---:|---:|---:|---:|---:|---:|---:|
+| Scenario | API | PostgreSQL | wrk | Other | Stolen | Machine busy | API µs/request | PostgreSQL µs/request |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
     cpu_row "$get_r" 'GET /llm-providers/{id}'
     cpu_row "$list_r" 'GET /llm-providers?limit=20'
