@@ -98,13 +98,18 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
         writer.WriteEndObject();
     }
 
-    /// <summary>Anthropic refuses two turns of one role in a row and a first turn that is not the user's: merge and trim.</summary>
+    /// <summary>
+    /// Anthropic refuses two turns of one role in a row, a first turn that is not the user's, and an earlier turn
+    /// without text (a stored reply that was empty, say): merge, trim and leave out. The last turn, the message being
+    /// sent, is sent as it is.
+    /// </summary>
     internal static List<(string Role, string Content)> Alternating(IReadOnlyList<ChatTurn> turns)
     {
         var result = new List<(string Role, string Content)>(turns.Count);
-        foreach (var turn in turns)
+        for (var i = 0; i < turns.Count; i++)
         {
-            if (result.Count == 0 && turn.Role != ChatRoles.User)
+            var turn = turns[i];
+            if ((result.Count == 0 && turn.Role != ChatRoles.User) || (i < turns.Count - 1 && string.IsNullOrWhiteSpace(turn.Content)))
             {
                 continue;
             }

@@ -228,6 +228,31 @@ public sealed class AnthropicWireTests(UpstreamApiFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_empty_reply_in_the_history_is_left_out_and_the_user_turns_around_it_are_joined()
+    {
+        // Anthropic refuses a message without text anywhere but last; an answer with no text blocks is stored as "".
+        var scenario = Upstream.NewScenario(Reply.Dynamic(request => request.Messages.Count == 1 ? Reply.Success(string.Empty) : Reply.Success()));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "anthropic");
+        var session = Guid.NewGuid();
+
+        using (var first = await client.ChatAsync(provider, "First", session))
+        {
+            var data = await first.ShouldSucceedAsync();
+            data["message"]!["content"]!.GetValue<string>().ShouldBe(string.Empty);
+        }
+
+        using (var second = await client.ChatAsync(provider, "Second", session))
+        {
+            await second.ShouldSucceedAsync();
+        }
+
+        var last = scenario.Requests[^1];
+        last.Messages.ShouldBe([("user", "First\n\nSecond")]);
+        AnthropicShape(last.Json);
+    }
+
+    [Fact]
     public async Task Anthropic_error_bodies_are_read_for_the_provider_message()
     {
         var scenario = Upstream.NewScenario(Reply.Error(404, "model: claude-nonexistent-9"));

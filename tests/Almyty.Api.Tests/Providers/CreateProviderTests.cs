@@ -165,14 +165,25 @@ public sealed class CreateProviderTests(ApiFactory factory) : IClassFixture<ApiF
         await tooLong.ShouldBeValidationErrorAsync("name");
     }
 
-    [Fact]
-    public async Task Create_WithATrailingSlashOnBaseUrl_Succeeds()
+    [Theory]
+    [InlineData("https://llm.example.com/v1/", "https://llm.example.com/v1")]
+    [InlineData("https://llm.example.com/v1", "https://llm.example.com/v1")]
+    [InlineData("https://llm.example.com", "https://llm.example.com")]
+    [InlineData("https://llm.example.com/", "https://llm.example.com")]
+    [InlineData("https://llm.example.com:8443", "https://llm.example.com:8443")]
+    [InlineData("https://llm.example.com/?api-version=1", "https://llm.example.com?api-version=1")]
+    [InlineData("https://llm.example.com/v1/?api-version=1", "https://llm.example.com/v1?api-version=1")]
+    public async Task Create_BaseUrl_IsAnsweredWithoutATrailingSlashTheSameWayOnEveryRead(string sent, string answered)
     {
         var client = factory.NewOwner();
 
-        var created = await client.CreateProviderAsync(ProvidersApi.Body("Slash", "custom").With("baseUrl", "https://llm.example.com/v1/"));
+        var created = await client.CreateProviderAsync(ProvidersApi.Body("Slash", "custom").With("baseUrl", sent));
+        using var read = await client.GetProviderAsync(created.Id);
+        using var list = await client.GetAsync(new Uri("/llm-providers", UriKind.Relative), TestContext.Current.CancellationToken);
 
-        created.Data["baseUrl"]!.GetValue<string>().TrimEnd('/').ShouldBe("https://llm.example.com/v1");
+        created.Data["baseUrl"]!.GetValue<string>().ShouldBe(answered);
+        (await read.OkDataAsync())["baseUrl"]!.GetValue<string>().ShouldBe(answered);
+        (await list.OkDataAsync())["providers"]!.AsArray().Single()!["baseUrl"]!.GetValue<string>().ShouldBe(answered);
     }
 
     /// <summary>Bodies at the edges of every range, each of which the contract allows.</summary>

@@ -1,3 +1,4 @@
+using Almyty.Application.Providers;
 using System.Text.Json;
 using Almyty.Domain.Providers;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,11 @@ internal sealed class LlmProviderConfiguration : IEntityTypeConfiguration<LlmPro
             .HasMaxLength(16)
             .IsRequired();
         builder.Property(p => p.Model).HasMaxLength(ProviderRules.ModelMaxLength);
-        builder.Property(p => p.BaseUrl).HasMaxLength(ProviderRules.BaseUrlMaxLength);
+        // Stored as given, and normalised when read: Uri.ToString() would add a slash to a URL without a path, and
+        // rows written before this conversion have it.
+        builder.Property(p => p.BaseUrl)
+            .HasConversion(url => url!.OriginalString, value => (Uri?)BaseUrls.Parse(value))
+            .HasMaxLength(ProviderRules.BaseUrlMaxLength);
         builder.Property(p => p.Configuration)
             .HasColumnType("jsonb")
             .HasConversion(
