@@ -111,7 +111,7 @@ public sealed class ChatCallResolver(
             provider.BaseUrl,
             secrets.Unprotect(provider.ApiKey, provider.Id),
             model,
-            command.SystemPrompt ?? session?.SystemPrompt ?? configuration.SystemPrompt,
+            SystemPromptOf(command, session, configuration),
             messages,
             temperature,
             command.MaxTokens ?? configuration.MaxTokens ?? _options.DefaultMaxTokens,
@@ -119,6 +119,10 @@ public sealed class ChatCallResolver(
             command.Stop ?? configuration.Stop,
             TimeSpan.FromSeconds(configuration.TimeoutSeconds ?? _options.DefaultTimeoutSeconds));
     }
+
+    /// <summary>The first prompt given, per call, then the session's, then the provider's; a blank one means none is sent.</summary>
+    private static string? SystemPromptOf(IChatMessageCommand command, ChatSession? session, ProviderConfiguration configuration) =>
+        (command.SystemPrompt ?? session?.SystemPrompt ?? configuration.SystemPrompt) is { } prompt && !string.IsNullOrWhiteSpace(prompt) ? prompt : null;
 
     /// <summary>
     /// The most recent turns within both bounds, oldest first. A turn is a user message with the replies that follow

@@ -120,7 +120,9 @@ public sealed class ChatExchangeRecorder(
                 return ChatErrors.SessionOfAnotherProvider(sessionId);
             }
 
-            var (user, assistant) = session.AppendTurn(timeProvider.NewId(), call.UserMessage, timeProvider.NewId(), reply, tokens, cost, timeProvider.GetUtcNow());
+            // PostgreSQL text cannot hold NUL, which a provider's reply may carry; the caller still gets the reply as sent.
+            var storedReply = reply.Replace('\0', '\uFFFD');
+            var (user, assistant) = session.AppendTurn(timeProvider.NewId(), call.UserMessage, timeProvider.NewId(), storedReply, tokens, cost, timeProvider.GetUtcNow());
             db.ChatMessages.Add(user);
             db.ChatMessages.Add(assistant);
             try

@@ -1,3 +1,4 @@
+using Almyty.Application.Common.Validation;
 using Almyty.Application.Providers;
 using Almyty.Domain.Chat;
 using Almyty.Domain.Common;
@@ -16,9 +17,11 @@ public static class ChatMessageRules
         validator.RuleFor(c => c.Message)
             .Must(m => m is not null).WithMessage("'message' is required.")
             .Must(m => m is null || Characters.CountIsBetween(m, 1, ChatRules.MessageMaxLength))
-            .WithMessage($"'message' must be 1 to {ChatRules.MessageMaxLength} characters.");
+            .WithMessage($"'message' must be 1 to {ChatRules.MessageMaxLength} characters.")
+            .WithoutNul("message");
         validator.RuleFor(c => c.Model).ValidModel();
         validator.RuleFor(c => c.SystemPrompt)
+            .WithoutNul("systemPrompt")
             .Must(p => p is null || Characters.CountIsAtMost(p, ProviderRules.SystemPromptMaxLength))
             .WithMessage($"'systemPrompt' must be at most {ProviderRules.SystemPromptMaxLength} characters.");
         validator.RuleFor(c => c.Temperature)
@@ -32,6 +35,8 @@ public static class ChatMessageRules
             .Must(s => s is null || s.Count <= ProviderRules.MaxStopSequences)
             .WithMessage($"'stop' may hold at most {ProviderRules.MaxStopSequences} strings.")
             .Must(s => s is null || s.All(item => !string.IsNullOrEmpty(item) && Characters.CountIsAtMost(item, ProviderRules.StopSequenceMaxLength)))
-            .WithMessage($"Each 'stop' string must be 1 to {ProviderRules.StopSequenceMaxLength} characters.");
+            .WithMessage($"Each 'stop' string must be 1 to {ProviderRules.StopSequenceMaxLength} characters.")
+            .Must(s => s is null || !s.Any(item => item?.Contains('\0', StringComparison.Ordinal) == true))
+            .WithMessage("A 'stop' string must not contain the NUL character (U+0000).");
     }
 }

@@ -1,3 +1,4 @@
+using Almyty.Application.Common.Validation;
 using Almyty.Domain.Chat;
 using Almyty.Domain.Common;
 using FluentValidation;
@@ -16,6 +17,7 @@ public static class SessionValidationRules
     public static IRuleBuilderOptions<T, string?> ValidSessionSystemPrompt<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(prompt => prompt is null || !string.IsNullOrWhiteSpace(prompt))
             .WithMessage("'systemPrompt' must not be empty or blank; send null to use the provider's.")
+            .WithoutNul("systemPrompt")
             .Must(prompt => prompt is null || Characters.CountIsAtMost(prompt, ChatRules.SystemPromptMaxLength))
             .WithMessage($"'systemPrompt' must be at most {ChatRules.SystemPromptMaxLength} characters.");
 }

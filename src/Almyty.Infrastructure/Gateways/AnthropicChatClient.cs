@@ -144,15 +144,13 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
         }
 
         var usage = body.Object("usage");
-        int? input = usage?.Int("input_tokens") is { } plain
-            ? plain + (usage?.Int("cache_creation_input_tokens") ?? 0) + (usage?.Int("cache_read_input_tokens") ?? 0)
-            : null;
+        var input = WireJson.Sum(usage?.Count("input_tokens"), usage?.Count("cache_creation_input_tokens"), usage?.Count("cache_read_input_tokens"));
         return ChatOutcome.Success(new ChatCompletion(
             text.ToString(),
-            body.String("model") ?? request.Model,
+            body.ModelName("model") ?? request.Model,
             FinishReasonOf(body.String("stop_reason")),
             input,
-            usage?.Int("output_tokens"),
+            usage?.Count("output_tokens"),
             elapsed));
     }
 

@@ -135,10 +135,10 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
         var usage = body.Object("usage");
         return ChatOutcome.Success(new ChatCompletion(
             ContentOf(message),
-            body.String("model") ?? request.Model,
+            body.ModelName("model") ?? request.Model,
             choices[0].String("finish_reason") ?? "unknown",
-            usage?.Int("prompt_tokens"),
-            usage?.Int("completion_tokens"),
+            usage?.Count("prompt_tokens"),
+            usage?.Count("completion_tokens"),
             elapsed));
     }
 

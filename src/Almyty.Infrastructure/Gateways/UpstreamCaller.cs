@@ -144,7 +144,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                 408 => Fail(UpstreamFailureKind.Timeout, message, status, null, elapsed, host),
                 429 => Fail(UpstreamFailureKind.RateLimited, message, status, RetryAfterOf(response), elapsed, host),
                 >= 500 => Fail(UpstreamFailureKind.ServerError, message, status, null, elapsed, host),
-                >= 300 and < 400 => Fail(UpstreamFailureKind.InvalidResponse, $"The provider answered with a redirect ({status}{LocationOf(response)}), which is not followed.", status, null, elapsed, host),
+                >= 300 and < 400 => Fail(UpstreamFailureKind.InvalidResponse, SecretRedactor.Redact($"The provider answered with a redirect ({status}{LocationOf(response)}), which is not followed.", apiKey), status, null, elapsed, host),
                 _ when modelNotFound => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
                 _ => Fail(UpstreamFailureKind.Rejected, message, status, null, elapsed, host),
             });
@@ -295,8 +295,13 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             : null;
     }
 
-    private static string LocationOf(HttpResponseMessage response) =>
-        response.Headers.Location is { } location ? $" to {location.GetLeftPart(UriPartial.Path)}" : string.Empty;
+    /// <summary>Where the redirect pointed, without its query; a relative location as it was sent.</summary>
+    private static string LocationOf(HttpResponseMessage response) => response.Headers.Location switch
+    {
+        null => string.Empty,
+        { IsAbsoluteUri: true } location => $" to {location.GetLeftPart(UriPartial.Path)}",
+        var location => $" to {location.OriginalString.Split('?', '#')[0]}",
+    };
 
     private static string DescribeConnectionFailure(HttpRequestException exception, string host)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Almyty.Domain.Providers;
 
 namespace Almyty.Infrastructure.Gateways;
 
@@ -9,6 +10,28 @@ internal static class WireJson
 
     public static int? Int(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
+
+    /// <summary>A token count: a whole number from 0 to int.MaxValue, else unknown.</summary>
+    public static int? Count(this JsonElement element, string name) => element.Int(name) is >= 0 and var count ? count : null;
+
+    /// <summary>Counts added up; unknown if the first is, or if the sum does not fit.</summary>
+    public static int? Sum(int? first, params int?[] more)
+    {
+        if (first is not { } total)
+        {
+            return null;
+        }
+
+        var sum = (long)total + more.Sum(count => (long)(count ?? 0));
+        return sum <= int.MaxValue ? (int)sum : null;
+    }
+
+    /// <summary>
+    /// The model an answer names, if it could be a model name (1 to 200 characters, no control characters): a reported
+    /// model is returned, stored with the usage and priced, so anything else counts as not reported.
+    /// </summary>
+    public static string? ModelName(this JsonElement element, string name) =>
+        element.String(name) is { Length: > 0 and <= ProviderRules.ModelMaxLength } model && !model.Any(char.IsControl) ? model : null;
 
     public static JsonElement? Object(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;

@@ -110,10 +110,34 @@ internal sealed class UsageWriter : IUsageRecorder, IAsyncDisposable
                 await WriteAsync(batch);
                 batch.ForEach(p => p.Committed.TrySetResult());
             }
+            catch (PostgresException exception) when (batch.Count > 1 && IsRefusedValue(exception))
+            {
+                // A value the database refuses fails its own chat, not the chats (of any organization) batched with it.
+                await WriteEachAsync(batch);
+            }
             catch (Exception exception)
             {
                 // Each waiting chat sees the failure as its own, as if it had written alone.
                 batch.ForEach(p => p.Committed.TrySetException(exception));
+            }
+        }
+    }
+
+    /// <summary>Class 22, data exception: a value too long, a character the encoding refuses, a number out of range.</summary>
+    private static bool IsRefusedValue(PostgresException exception) => exception.SqlState.StartsWith("22", StringComparison.Ordinal);
+
+    private async Task WriteEachAsync(List<Pending> batch)
+    {
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await WriteAsync([pending]);
+                pending.Committed.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                pending.Committed.TrySetException(exception);
             }
         }
     }

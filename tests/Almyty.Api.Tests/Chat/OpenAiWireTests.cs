@@ -203,6 +203,34 @@ public sealed class OpenAiWireTests(UpstreamApiFactory factory) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task A_blank_per_call_system_prompt_sends_none_instead_of_the_configured_one(string blank)
+    {
+        var scenario = Upstream.NewScenario();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, configuration: new JsonObject { ["systemPrompt"] = "From the configuration." });
+
+        using var response = await client.ChatAsync(provider, new JsonObject { ["message"] = "Hi", ["systemPrompt"] = blank });
+
+        await response.ShouldSucceedAsync();
+        scenario.SingleRequest().Messages.ShouldBe([("user", "Hi")]);
+    }
+
+    [Fact]
+    public async Task A_blank_configured_system_prompt_sends_none()
+    {
+        var scenario = Upstream.NewScenario();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, configuration: new JsonObject { ["systemPrompt"] = string.Empty });
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        await response.ShouldSucceedAsync();
+        scenario.SingleRequest().Messages.ShouldBe([("user", "Hi")]);
+    }
+
+    [Theory]
     [InlineData("openai", "o1")]
     [InlineData("openai", "o3")]
     [InlineData("custom", "o3")]

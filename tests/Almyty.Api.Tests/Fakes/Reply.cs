@@ -131,6 +131,15 @@ public static class Reply
             return Task.CompletedTask;
         };
 
+    /// <summary>A redirect to <paramref name="location"/>, where <c>{key}</c> is replaced by the key the request carried.</summary>
+    public static UpstreamBehaviour RedirectTo(string location, int status = 302) =>
+        exchange =>
+        {
+            exchange.Http.Response.StatusCode = status;
+            exchange.Http.Response.Headers.Location = location.Replace("{key}", exchange.Request.ApiKey ?? string.Empty, StringComparison.Ordinal);
+            return Task.CompletedTask;
+        };
+
     public static UpstreamBehaviour Raw(int status, string contentType, string body) =>
         exchange => WriteRawAsync(exchange.Http, status, contentType, body);
 

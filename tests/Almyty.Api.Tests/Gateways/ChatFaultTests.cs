@@ -251,6 +251,23 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
         Upstream.TrapRequests(scenario).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("http://elsewhere.example/keys/{key}/v1?key={key}")]
+    [InlineData("/keys/{key}/v1")]
+    public async Task A_redirect_whose_location_holds_the_key_is_reported_without_it(string location)
+    {
+        var scenario = Upstream.NewScenario(Reply.RedirectTo(location));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var error = await response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        error.ToJsonString().ShouldNotContain(scenario.ApiKey);
+        error.Message().ShouldContain("redirect (302 to ");
+        error.Message().ShouldContain("/keys/[redacted]/v1");
+    }
+
     [Fact]
     public async Task The_key_echoed_in_an_upstream_error_is_redacted()
     {

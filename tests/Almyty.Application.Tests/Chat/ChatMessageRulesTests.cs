@@ -37,6 +37,18 @@ public sealed class ChatMessageRulesTests
         streamed.ShouldBe(plain);
     }
 
+    [Theory]
+    [InlineData("message", "a\0b", null, null, "'message' must not contain the NUL character (U+0000).")]
+    [InlineData("systemPrompt", "Hi", "Be\0brief.", null, "'systemPrompt' must not contain the NUL character (U+0000).")]
+    [InlineData("stop", "Hi", null, "a\0b", "A 'stop' string must not contain the NUL character (U+0000).")]
+    public void Text_that_cannot_be_stored_is_refused_by_both(string field, string message, string? systemPrompt, string? stop, string expected)
+    {
+        string[]? stops = stop is null ? null : [stop];
+
+        Plain.ShouldFailOnlyOn(new SendChatMessageCommand(Guid.NewGuid(), message, null, null, systemPrompt, null, null, null, stops), field).ShouldBe(expected);
+        Streamed.ShouldFailOnlyOn(new StreamChatMessageCommand(Guid.NewGuid(), message, null, null, systemPrompt, null, null, null, stops), field).ShouldBe(expected);
+    }
+
     [Fact]
     public void Limits_count_characters_not_utf16_units()
     {

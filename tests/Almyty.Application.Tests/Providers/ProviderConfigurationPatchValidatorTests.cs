@@ -89,6 +89,16 @@ public sealed class ProviderConfigurationPatchValidatorTests
     public void SystemPrompt_Of32001Characters_FailsOnSystemPrompt() =>
         _validator.ShouldFailOnlyOn(new ProviderConfigurationPatch { SystemPrompt = new string('s', 32_001) }, "systemPrompt");
 
+    [Fact]
+    public void SystemPrompt_WithANulCharacter_FailsOnSystemPrompt() =>
+        _validator.ShouldFailOnlyOn(new ProviderConfigurationPatch { SystemPrompt = "Be\0brief." }, "systemPrompt")
+            .ShouldBe("'systemPrompt' must not contain the NUL character (U+0000).");
+
+    [Fact]
+    public void Stop_WithANulCharacter_FailsOnStop() =>
+        _validator.ShouldFailOnlyOn(new ProviderConfigurationPatch { Stop = new List<string> { "END", "a\0b" }.AsReadOnly() }, "stop")
+            .ShouldBe("A 'stop' string must not contain the NUL character (U+0000).");
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

@@ -36,6 +36,10 @@ public sealed class CreateSessionCommandValidatorTests
         _validator.ShouldFailOnlyOn(Empty with { SystemPrompt = prompt }, "systemPrompt").ShouldBe("'systemPrompt' must not be empty or blank; send null to use the provider's.");
 
     [Fact]
+    public void SystemPrompt_WithANulCharacter_FailsOnSystemPrompt() =>
+        _validator.ShouldFailOnlyOn(Empty with { SystemPrompt = "Be\0brief." }, "systemPrompt").ShouldBe("'systemPrompt' must not contain the NUL character (U+0000).");
+
+    [Fact]
     public void SystemPrompt_Of32001Characters_FailsOnSystemPrompt() =>
         _validator.ShouldFailOnlyOn(Empty with { SystemPrompt = new string('p', 32_001) }, "systemPrompt").ShouldBe("'systemPrompt' must be at most 32000 characters.");
 }

@@ -86,15 +86,15 @@ internal sealed class OpenAiStreamParser : ChatStreamParser
             return StreamStep.Error;
         }
 
-        if (chunk.String("model") is { Length: > 0 } model)
+        if (chunk.ModelName("model") is { } model)
         {
             Model = model;
         }
 
         if (chunk.Object("usage") is { } usage)
         {
-            InputTokens = usage.Int("prompt_tokens") ?? InputTokens;
-            OutputTokens = usage.Int("completion_tokens") ?? OutputTokens;
+            InputTokens = usage.Count("prompt_tokens") ?? InputTokens;
+            OutputTokens = usage.Count("completion_tokens") ?? OutputTokens;
         }
 
         if (chunk.Array("choices") is not { } choices || choices.GetArrayLength() == 0)
@@ -139,7 +139,7 @@ internal sealed class AnthropicStreamParser : ChatStreamParser
             case "message_start":
                 if (message.Object("message") is { } start)
                 {
-                    Model = start.String("model") ?? Model;
+                    Model = start.ModelName("model") ?? Model;
                     ReadUsage(start.Object("usage"));
                 }
 
@@ -189,11 +189,11 @@ internal sealed class AnthropicStreamParser : ChatStreamParser
             return;
         }
 
-        if (counts.Int("input_tokens") is { } input)
+        if (WireJson.Sum(counts.Count("input_tokens"), counts.Count("cache_creation_input_tokens"), counts.Count("cache_read_input_tokens")) is { } input)
         {
-            InputTokens = input + (counts.Int("cache_creation_input_tokens") ?? 0) + (counts.Int("cache_read_input_tokens") ?? 0);
+            InputTokens = input;
         }
 
-        OutputTokens = counts.Int("output_tokens") ?? OutputTokens;
+        OutputTokens = counts.Count("output_tokens") ?? OutputTokens;
     }
 }
