@@ -38,12 +38,12 @@ public static class ErrorResults
         return error.RetryAfter is { } retryAfter ? new WithRetryAfter(result, retryAfter) : result;
     }
 
-    /// <summary>Passes a provider's Retry-After on to the caller, in whole seconds, rounded up.</summary>
+    /// <summary>Passes a provider's Retry-After on to the caller, in whole seconds, rounded up; a wait of 0 stays 0.</summary>
     private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Math.Max(0, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return inner.ExecuteAsync(httpContext);
         }
     }

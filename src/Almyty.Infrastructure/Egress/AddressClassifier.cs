@@ -57,7 +57,21 @@ internal static class AddressClassifier
     ];
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+    private static readonly IPNetwork LocalUseNat64 = IPNetwork.Parse("64:ff9b:1::/48");
+    private static readonly IPNetwork Ipv4Translated = IPNetwork.Parse("::ffff:0:0:0/96");
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
+
+    /// <summary>
+    /// Where RFC 6052 puts the IPv4 address for each prefix length a network may carve out of 64:ff9b:1::/48
+    /// (/48, /56, /64, /96), skipping the reserved octet at bits 64-71.
+    /// </summary>
+    private static readonly int[][] LocalUseNat64Ipv4Offsets =
+    [
+        [6, 7, 9, 10],
+        [7, 9, 10, 11],
+        [9, 10, 11, 12],
+        [12, 13, 14, 15],
+    ];
 
     public static AddressClass Classify(IPAddress address)
     {
@@ -106,9 +120,14 @@ internal static class AddressClassifier
         }
 
         var bytes = address.GetAddressBytes();
-        if (Nat64.Contains(address) || IsIpv4Compatible(bytes))
+        if (Nat64.Contains(address) || Ipv4Translated.Contains(address) || IsIpv4Compatible(bytes))
         {
             return Classify(new IPAddress(bytes.AsSpan(12, 4)));
+        }
+
+        if (LocalUseNat64.Contains(address))
+        {
+            return ClassifyLocalUseNat64(bytes);
         }
 
         if (SixToFour.Contains(address))
@@ -125,6 +144,30 @@ internal static class AddressClassifier
         }
 
         return AddressClass.Public;
+    }
+
+    /// <remarks>
+    /// The prefix length of a local-use NAT64 network (RFC 8215) is its operator's choice, so which IPv4 address an
+    /// address embeds cannot be read from the address alone: the whole range is reserved, and it is metadata if any
+    /// of the possible places holds a metadata address, so that allowing the range never lets metadata through.
+    /// </remarks>
+    private static AddressClass ClassifyLocalUseNat64(byte[] bytes)
+    {
+        Span<byte> ipv4 = stackalloc byte[4];
+        foreach (var offsets in LocalUseNat64Ipv4Offsets)
+        {
+            for (var i = 0; i < ipv4.Length; i++)
+            {
+                ipv4[i] = bytes[offsets[i]];
+            }
+
+            if (Classify(new IPAddress(ipv4)) == AddressClass.Metadata)
+            {
+                return AddressClass.Metadata;
+            }
+        }
+
+        return AddressClass.Reserved;
     }
 
     /// <summary>The deprecated ::a.b.c.d form (the first 96 bits zero).</summary>

@@ -156,6 +156,23 @@ public sealed class RetryAfterTests(UpstreamApiFactory factory) : IClassFixture<
         scenario.Requests.Count.ShouldBe(1 + UpstreamApiFactory.MaxRetryAttempts, "a 429 without a wait is retried like a 5xx");
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task A_429_with_retry_after_0_passes_0_on_not_1_or_the_default(string kind)
+    {
+        var scenario = Upstream.NewScenario();
+        scenario.Always(Reply.RateLimited(0));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, kind);
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        await response.ShouldFailWithAsync(HttpStatusCode.TooManyRequests, "PROVIDER_RATE_LIMITED");
+        response.Headers.RetryAfter.ShouldNotBeNull("every 429 of ours says when to come back").Delta.ShouldBe(TimeSpan.Zero);
+        scenario.Requests.Count.ShouldBe(1 + UpstreamApiFactory.MaxRetryAttempts, "a wait of 0 is within the cap, so it is retried");
+    }
+
     [Fact]
     public async Task A_429_with_a_long_retry_after_in_seconds_passes_the_providers_value_on_not_the_default()
     {

@@ -404,6 +404,8 @@ public sealed class CreateProviderTests(ApiFactory factory) : IClassFixture<ApiF
     [InlineData("http://[::ffff:127.0.0.1]/v1")]
     [InlineData("http://[::ffff:169.254.169.254]/v1")]
     [InlineData("http://[::ffff:10.0.0.1]/v1")]
+    [InlineData("http://[::ffff:0:127.0.0.1]:5610/v1")]
+    [InlineData("http://[64:ff9b:1::7f00:1]:5610/v1")]
     [InlineData("http://[fd00:ec2::254]/v1")]
     [InlineData("http://[fe80::1]/v1")]
     [InlineData("http://[fc00::1]/v1")]

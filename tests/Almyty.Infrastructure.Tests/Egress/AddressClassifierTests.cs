@@ -14,6 +14,8 @@ public sealed class AddressClassifierTests
     [InlineData("::127.0.0.1")]
     [InlineData("64:ff9b::7f00:1")]
     [InlineData("2002:7f00:1::")]
+    [InlineData("::ffff:0:127.0.0.1")]
+    [InlineData("::ffff:0:7f00:1")]
     public void Classify_LoopbackAddresses_AsLoopback(string address) => Classify(address).ShouldBe(AddressClass.Loopback);
 
     [Theory]
@@ -32,6 +34,8 @@ public sealed class AddressClassifierTests
     [InlineData("::ffff:192.168.1.1")]
     [InlineData("64:ff9b::a00:1")]
     [InlineData("2002:c0a8:101::")]
+    [InlineData("::ffff:0:10.0.0.5")]
+    [InlineData("::ffff:0:192.168.1.1")]
     public void Classify_PrivateAddresses_AsPrivate(string address) => Classify(address).ShouldBe(AddressClass.Private);
 
     [Theory]
@@ -85,6 +89,12 @@ public sealed class AddressClassifierTests
     [InlineData("::ffff:100.100.100.200")]
     [InlineData("64:ff9b::a9fe:a9fe")]
     [InlineData("2002:a9fe:a9fe::")]
+    [InlineData("::ffff:0:169.254.169.254")]
+    [InlineData("64:ff9b:1::a9fe:a9fe")]
+    [InlineData("64:ff9b:1:0:a9:fea9:fe00:0")]
+    [InlineData("64:ff9b:1:a9:fe:a9fe::")]
+    [InlineData("64:ff9b:1:a9fe:a9:fe00::")]
+    [InlineData("64:ff9b:1:abcd::a9fe:a9fe")]
     public void Classify_CloudMetadataAddresses_AsMetadata(string address) => Classify(address).ShouldBe(AddressClass.Metadata);
 
     [Fact]
@@ -107,7 +117,24 @@ public sealed class AddressClassifierTests
     [InlineData("::ffff:8.8.8.8")]
     [InlineData("64:ff9b::808:808")]
     [InlineData("2002:808:808::")]
+    [InlineData("::ffff:0:8.8.8.8")]
     public void Classify_PublicAddresses_AsPublic(string address) => Classify(address).ShouldBe(AddressClass.Public);
+
+    [Theory]
+    [InlineData("64:ff9b:1::")]
+    [InlineData("64:ff9b:1::7f00:1")]
+    [InlineData("64:ff9b:1::a00:1")]
+    [InlineData("64:ff9b:1::808:808")]
+    [InlineData("64:ff9b:1:7f00:0:100::")]
+    [InlineData("64:ff9b:1:ffff:ffff:ffff:ffff:ffff")]
+    public void Classify_LocalUseNat64Addresses_AsReservedWhicheverIpv4AddressTheyMightEmbed(string address) =>
+        Classify(address).ShouldBe(AddressClass.Reserved);
+
+    [Theory]
+    [InlineData("64:ff9b:2::808:808")]
+    [InlineData("64:ff9b:0:1::808:808")]
+    public void Classify_AddressesJustOutsideTheLocalUseNat64Prefix_AreNotCaughtByIt(string address) =>
+        Classify(address).ShouldBe(AddressClass.Public);
 
     [Fact]
     public void Classify_Null_Throws() => Should.Throw<ArgumentNullException>(() => AddressClassifier.Classify(null!));

@@ -48,6 +48,10 @@ public sealed class EgressPolicyTests
     [InlineData("http://0x7f000001/")]
     [InlineData("http://127.000.000.001/")]
     [InlineData("http://[fe80::1%25eth0]/")]
+    [InlineData("http://[::ffff:0:127.0.0.1]:5610/v1")]
+    [InlineData("http://[::ffff:0:7f00:1]/")]
+    [InlineData("http://[64:ff9b:1::7f00:1]:5610/v1")]
+    [InlineData("http://[64:ff9b:1::808:808]/")]
     public void CheckBaseUrl_ALiteralInternalAddress_IsBlocked(string baseUrl) => ShouldBeBlocked(Default.CheckBaseUrl(new Uri(baseUrl)));
 
     [Theory]
@@ -257,6 +261,8 @@ public sealed class EgressPolicyTests
     [InlineData("224.0.0.1")]
     [InlineData("64:ff9b::a00:1")]
     [InlineData("2002:7f00:1::")]
+    [InlineData("::ffff:0:127.0.0.1")]
+    [InlineData("64:ff9b:1::7f00:1")]
     public void IsAddressAllowed_AnInternalResolvedAddressOfAPublicName_IsRefused(string address) =>
         Default.IsAddressAllowed(IPAddress.Parse(address), "rebind.example.com").ShouldBeFalse();
 
@@ -305,6 +311,16 @@ public sealed class EgressPolicyTests
         policy.IsAddressAllowed(IPAddress.Parse("::ffff:10.21.1.1"), "llm.example.com").ShouldBeFalse();
     }
 
+    [Fact]
+    public void IsAddressAllowed_AnAllowedLocalUseNat64Range_StillRefusesAnEmbeddedMetadataAddress()
+    {
+        var policy = Policy(allowedHosts: ["64:ff9b:1::/48"]);
+
+        policy.IsAddressAllowed(IPAddress.Parse("64:ff9b:1::808:808"), "llm.example.com").ShouldBeTrue();
+        policy.IsAddressAllowed(IPAddress.Parse("64:ff9b:1::a9fe:a9fe"), "llm.example.com").ShouldBeFalse();
+        policy.IsAddressAllowed(IPAddress.Parse("64:ff9b:1:a9fe:a9:fe00::"), "llm.example.com").ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("llm.corp.example")]
     [InlineData("*.corp.example")]
@@ -323,7 +339,7 @@ public sealed class EgressPolicyTests
     [Fact]
     public void IsAddressAllowed_AgreesWithCheckBaseUrlForLiteralAddresses()
     {
-        string[] addresses = ["127.0.0.1", "10.0.0.5", "169.254.169.254", "8.8.8.8", "::1", "2606:4700::1111", "224.0.0.1", "100.64.0.1"];
+        string[] addresses = ["127.0.0.1", "10.0.0.5", "169.254.169.254", "8.8.8.8", "::1", "2606:4700::1111", "224.0.0.1", "100.64.0.1", "::ffff:0:127.0.0.1", "64:ff9b:1::7f00:1"];
         EgressPolicy[] policies = [Default, PrivateNetworksAllowed, Policy(allowedHosts: ["10.0.0.0/8"])];
 
         foreach (var policy in policies)
