@@ -74,7 +74,8 @@ public static class DependencyInjection
             .Validate(o => o.TestMaxTokens is >= 1 and <= 64, "Chat__TestMaxTokens must be between 1 and 64.")
             .ValidateOnStart();
         services.AddSingleton<IPriceCatalog, PriceCatalog>();
-        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName));
+        // Nothing to check but the parse; without this an unparsable value surfaced only when the first chat resolved UsageWriter.
+        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName)).ValidateOnStart();
         services.AddSingleton(provider => new UsageDataSource(NpgsqlDataSource.Create(
             PersistenceSetup.WithPerformanceDefaults(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty))));
         services.AddSingleton<IUsageRecorder, UsageWriter>();

@@ -14,7 +14,12 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider timeP
         var jwt = options.Value;
         if (string.IsNullOrEmpty(jwt.SigningKey))
         {
-            throw new InvalidOperationException("Auth__Jwt__SigningKey is not set; tokens can only be minted with the shared secret.");
+            // JwtOptionsValidator lets a missing key through only when an authority is set, so that is the case to
+            // explain. A settings failure, not a bug: Program.cs lists it without a stack trace and exits 1.
+            throw new OptionsValidationException(
+                Options.DefaultName,
+                typeof(JwtOptions),
+                ["Auth__Jwt__SigningKey is not set, and the token command signs with it: Auth__Jwt__Authority is configured, so tokens come from that OIDC authority."]);
         }
 
         var now = timeProvider.GetUtcNow().UtcDateTime;

@@ -161,6 +161,23 @@ public sealed class StartupSettingsTests
         run.StandardError.ShouldNotContain($"'{value}'");
     }
 
+    [Fact]
+    public async Task An_unparsable_Usage__SynchronousCommit_stops_the_start_naming_it_before_the_database_is_migrated()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var environment = ValidSettings(database.ConnectionString);
+        environment["Usage__SynchronousCommit"] = "maybe";
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        run.StandardError.ShouldContain(Heading);
+        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldBe("Usage__SynchronousCommit must be true or false.");
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        run.StandardError.ShouldNotContain("'maybe'");
+        (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
+    }
+
     /// <summary>The lines of the failure list, without their bullets.</summary>
     private static List<string> FailuresIn(ProcessRun run) =>
         run.StandardError.Split('\n')

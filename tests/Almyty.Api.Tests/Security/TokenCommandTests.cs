@@ -99,6 +99,25 @@ public sealed partial class TokenCommandTests(ApiFactory factory) : IClassFixtur
         run.StandardOutput.Trim().ShouldBeEmpty(because);
     }
 
+    [Fact]
+    public async Task With_only_an_OIDC_authority_the_token_command_exits_1_saying_it_needs_the_signing_key_without_a_stack_trace()
+    {
+        var run = await ApiProcess.RunAsync(
+            new Dictionary<string, string> { ["Auth__Jwt__Authority"] = "https://login.example.com/" },
+            TimeSpan.FromMinutes(2),
+            "token", "--org", "o", "--role", "owner");
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        run.StandardError.ShouldContain("Almyty cannot start; fix these settings:");
+        var reason = run.StandardError.Split('\n').Where(line => line.StartsWith("  - ", StringComparison.Ordinal)).ShouldHaveSingleItem(run.StandardError);
+        reason.ShouldContain("Auth__Jwt__SigningKey is not set", Case.Sensitive);
+        reason.ShouldContain("Auth__Jwt__Authority", Case.Sensitive);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        run.StandardError.ShouldNotContain("   at ", Case.Sensitive);
+        run.StandardError.ShouldNotContain("Unhandled", Case.Insensitive);
+        run.StandardOutput.Trim().ShouldBeEmpty();
+    }
+
     private static Task<ProcessRun> RunApiAsync(params string[] arguments) =>
         ApiProcess.RunAsync(new Dictionary<string, string> { ["Auth__Jwt__SigningKey"] = ApiFactory.SigningKey }, TimeSpan.FromMinutes(2), arguments);
 
