@@ -58,7 +58,8 @@ public static class DependencyInjection
         services.AddSingleton<KeyRing>();
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
 
-        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName));
+        // Checked at start, like Usage below: a value that does not parse would otherwise fail the first call that needs it.
+        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<EgressPolicy>();
         services.AddSingleton<IEgressPolicy>(provider => provider.GetRequiredService<EgressPolicy>());
 

@@ -275,6 +275,8 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : string.Empty;
 
     /// <summary>Retry-After in seconds or as a date, or OpenAI's retry-after-ms; null when the provider gave none.</summary>
+    private const double MaxRetryAfterMilliseconds = 24 * 60 * 60 * 1000;
+
     internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var retryAfter = response.Headers.RetryAfter;
@@ -289,8 +291,10 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
+        // A number TimeSpan cannot hold (NaN, infinity, a negative or absurd wait) counts as no hint at all.
         return response.Headers.TryGetValues("retry-after-ms", out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds)
+            && milliseconds is >= 0 and <= MaxRetryAfterMilliseconds
             ? TimeSpan.FromMilliseconds(milliseconds)
             : null;
     }

@@ -178,6 +178,21 @@ public sealed class StartupSettingsTests
         (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
     }
 
+    [Fact]
+    public async Task An_unparsable_Egress__AllowPrivateNetworks_stops_the_start_naming_it_before_the_database_is_migrated()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var environment = ValidSettings(database.ConnectionString);
+        environment["Egress__AllowPrivateNetworks"] = "yes";
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldBe("Egress__AllowPrivateNetworks must be true or false.");
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
+    }
+
     /// <summary>The lines of the failure list, without their bullets.</summary>
     private static List<string> FailuresIn(ProcessRun run) =>
         run.StandardError.Split('\n')

@@ -1,0 +1,39 @@
+using System.Net;
+using Almyty.Infrastructure.Gateways;
+
+namespace Almyty.Infrastructure.Tests.Gateways;
+
+/// <summary>How long a provider's 429 asks to wait: Retry-After in seconds or as a date, or OpenAI's retry-after-ms.</summary>
+public sealed class RetryAfterHintTests
+{
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("1500", 1500)]
+    [InlineData("2.5", 2.5)]
+    public void Retry_after_ms_is_read_in_milliseconds(string value, double expected) =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("retry-after-ms", value))).ShouldBe(TimeSpan.FromMilliseconds(expected));
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-1")]
+    [InlineData("1e300")]
+    [InlineData("soon")]
+    public void A_retry_after_ms_no_wait_can_be_made_of_counts_as_no_hint(string value) =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("retry-after-ms", value))).ShouldBeNull();
+
+    [Fact]
+    public void Retry_after_in_seconds_wins_over_retry_after_ms() =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("Retry-After", "3"), ("retry-after-ms", "100"))).ShouldBe(TimeSpan.FromSeconds(3));
+
+    private static HttpResponseMessage TooManyRequests(params (string Name, string Value)[] headers)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        foreach (var (name, value) in headers)
+        {
+            response.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return response;
+    }
+}
