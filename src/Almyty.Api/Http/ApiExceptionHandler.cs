@@ -63,9 +63,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         {
             message = $"'{field}' appears more than once.";
         }
-        else if (exception.GetType() != typeof(JsonException) || exception.Path is null or "$")
+        else if (exception.GetType() != typeof(JsonException) || exception.InnerException is JsonException || exception.Path is null or "$")
         {
-            // The reader's own exception type: the text is not JSON at all.
+            // The reader's own exception type, thrown or wrapped with the member it was in: the text is not JSON.
             field = "body";
             message = "The request body is not valid JSON.";
         }

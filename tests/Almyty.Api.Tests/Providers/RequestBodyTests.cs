@@ -43,6 +43,36 @@ public sealed class RequestBodyTests(ApiFactory factory) : IClassFixture<ApiFact
     }
 
     [Theory]
+    [InlineData("""{"name": """)]
+    [InlineData("""{"name": tru}""")]
+    [InlineData("""{"name":"Strict","configuration":{"topP": }}""")]
+    [InlineData("""{"name":"Strict","provider":"openai","apiKey":"sk-strict-key-123456","configuration":{"temperature":0.7.1}}""")]
+    [InlineData("""{"name":"Strict","provider":"openai","apiKey":"sk-strict-key-123456","configuration":{"temperature":NaN}}""")]
+    public async Task Post_WithJsonBrokenInsideAMember_NamesTheBodyNotTheMember(string json)
+    {
+        var client = factory.NewOwner();
+
+        var response = await client.PostProviderRawAsync(json);
+
+        var body = await response.ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        ProvidersApi.FieldsOf(body).ShouldBe(["body"]);
+        body["message"]!.GetValue<string>().ShouldBe("The request body is not valid JSON.");
+    }
+
+    [Theory]
+    [InlineData("""{"name": 5, "provider":"openai","apiKey":"k"}""", "name")]
+    [InlineData("""{"name":"n","provider":"openai","apiKey":"k","configuration":{"topP":"high"}}""", "configuration.topP")]
+    public async Task Post_WithValidJsonOfTheWrongType_NamesTheMember(string json, string field)
+    {
+        var client = factory.NewOwner();
+
+        var response = await client.PostProviderRawAsync(json);
+
+        var body = await response.ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        ProvidersApi.FieldsOf(body).ShouldBe([field]);
+    }
+
+    [Theory]
     [InlineData("""{"name":"Renamed",""")]
     [InlineData("""{"name":"Renamed"}}""")]
     [InlineData("not json")]
