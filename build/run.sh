@@ -132,6 +132,8 @@ api() {
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5080}"
+# The GC's gen0 budget, capped at 8 MiB; it can only be set from the environment (ADR 0015).
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x800000}"
 
 # 3. Build and migrate. (stdout of these goes to stderr, so that
 # `build/run.sh token ...` prints the token alone on stdout.)
