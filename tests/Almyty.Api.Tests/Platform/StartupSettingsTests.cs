@@ -161,35 +161,22 @@ public sealed class StartupSettingsTests
         run.StandardError.ShouldNotContain($"'{value}'");
     }
 
-    [Fact]
-    public async Task An_unparsable_Usage__SynchronousCommit_stops_the_start_naming_it_before_the_database_is_migrated()
+    [Theory]
+    [InlineData("Usage__SynchronousCommit", "maybe", "Usage__SynchronousCommit must be true or false.")]
+    [InlineData("Egress__AllowPrivateNetworks", "yes", "Egress__AllowPrivateNetworks must be true or false.")]
+    public async Task An_unparsable_setting_read_only_by_later_calls_stops_the_start_naming_it_before_the_database_is_migrated(string setting, string value, string failure)
     {
         await using var database = await TestDatabase.CreateAsync();
         var environment = ValidSettings(database.ConnectionString);
-        environment["Usage__SynchronousCommit"] = "maybe";
+        environment[setting] = value;
 
         var run = await ApiProcess.RunAsync(environment, Timeout);
 
         run.ExitCode.ShouldBe(1, run.StandardError);
         run.StandardError.ShouldContain(Heading);
-        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldBe("Usage__SynchronousCommit must be true or false.");
+        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldBe(failure);
         run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
-        run.StandardError.ShouldNotContain("'maybe'");
-        (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
-    }
-
-    [Fact]
-    public async Task An_unparsable_Egress__AllowPrivateNetworks_stops_the_start_naming_it_before_the_database_is_migrated()
-    {
-        await using var database = await TestDatabase.CreateAsync();
-        var environment = ValidSettings(database.ConnectionString);
-        environment["Egress__AllowPrivateNetworks"] = "yes";
-
-        var run = await ApiProcess.RunAsync(environment, Timeout);
-
-        run.ExitCode.ShouldBe(1, run.StandardError);
-        FailuresIn(run).ShouldHaveSingleItem(run.StandardError).ShouldBe("Egress__AllowPrivateNetworks must be true or false.");
-        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        run.StandardError.ShouldNotContain($"'{value}'");
         (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
     }
 
