@@ -22,6 +22,15 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider timeP
                 ["Auth__Jwt__SigningKey is not set, and the token command signs with it: Auth__Jwt__Authority is configured, so tokens come from that OIDC authority."]);
         }
 
+        if (Encoding.UTF8.GetByteCount(jwt.SigningKey) < JwtOptions.MinimumSigningKeyBytes)
+        {
+            // Also only with an authority set, whose validation does not look at a key it does not use.
+            throw new OptionsValidationException(
+                Options.DefaultName,
+                typeof(JwtOptions),
+                [$"Auth__Jwt__SigningKey is too short for the token command: HS256 needs at least {JwtOptions.MinimumSigningKeyBytes} bytes."]);
+        }
+
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
         {

@@ -145,7 +145,7 @@ public sealed class ChatExchangeRecorder(
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(completion);
-        int? total = completion.InputTokens is null && completion.OutputTokens is null ? null : (completion.InputTokens ?? 0) + (completion.OutputTokens ?? 0);
+        long? total = completion.InputTokens is null && completion.OutputTokens is null ? null : (long)(completion.InputTokens ?? 0) + (completion.OutputTokens ?? 0);
         return new ChatResponse(
             call.SessionId,
             new ChatResponseMessage(ChatRoles.Assistant, completion.Content),

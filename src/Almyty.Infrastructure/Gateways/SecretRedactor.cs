@@ -28,7 +28,15 @@ internal static partial class SecretRedactor
 
         text = KeyLike().Replace(text, Redacted);
         text = BearerToken().Replace(text, "Bearer " + Redacted);
-        text = text.ReplaceLineEndings(" ").Trim();
+        // Every control character goes, NUL included, which PostgreSQL cannot store: the message may become a lastError.
+        var oneLine = text.ReplaceLineEndings(" ");
+        text = string.Create(oneLine.Length, oneLine, static (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        }).Trim();
         return Characters.CountIsAtMost(text, MaxMessageLength) ? text : Characters.Truncate(text, MaxMessageLength - 1) + "…";
     }
 

@@ -257,7 +257,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                     return (message, modelNotFound);
                 }
             }
-            catch (JsonException)
+            catch (Exception exception) when (exception is JsonException || WireJson.IsInvalidText(exception))
             {
                 // Not JSON (an HTML error page from a proxy, say): a short plain-text excerpt is still useful.
                 var text = Encoding.UTF8.GetString(body);
@@ -274,9 +274,9 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     private static string ReasonOf(int status) =>
         Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : string.Empty;
 
-    /// <summary>Retry-After in seconds or as a date, or OpenAI's retry-after-ms; null when the provider gave none.</summary>
     private const double MaxRetryAfterMilliseconds = 24 * 60 * 60 * 1000;
 
+    /// <summary>Retry-After in seconds or as a date, or OpenAI's retry-after-ms; null when the provider gave none.</summary>
     internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var retryAfter = response.Headers.RetryAfter;
@@ -291,11 +291,11 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
-        // A number TimeSpan cannot hold (NaN, infinity, a negative or absurd wait) counts as no hint at all.
+        // NaN or a negative wait is no hint; a longer wait than TimeSpan need hold is a day, which no retry waits for.
         return response.Headers.TryGetValues("retry-after-ms", out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds)
-            && milliseconds is >= 0 and <= MaxRetryAfterMilliseconds
-            ? TimeSpan.FromMilliseconds(milliseconds)
+            && milliseconds >= 0
+            ? TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxRetryAfterMilliseconds))
             : null;
     }
 

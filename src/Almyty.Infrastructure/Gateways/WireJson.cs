@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 
 namespace Almyty.Infrastructure.Gateways;
@@ -30,8 +31,27 @@ internal static class WireJson
     /// The model an answer names, if it could be a model name (1 to 200 characters, no control characters): a reported
     /// model is returned, stored with the usage and priced, so anything else counts as not reported.
     /// </summary>
-    public static string? ModelName(this JsonElement element, string name) =>
-        element.String(name) is { Length: > 0 and <= ProviderRules.ModelMaxLength } model && !model.Any(char.IsControl) ? model : null;
+    public static string? ModelName(this JsonElement element, string name)
+    {
+        string? model;
+        try
+        {
+            model = element.String(name);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape ("\ud800"): no model name either.
+            return null;
+        }
+
+        return model is not null && Characters.CountIsBetween(model, 1, ProviderRules.ModelMaxLength) && !model.Any(char.IsControl) ? model : null;
+    }
+
+    /// <summary>
+    /// Whether reading the strings of an answer failed because one is not valid UTF-16 (a lone surrogate escape such
+    /// as <c>"\ud800"</c>): System.Text.Json parses it, and throws only when the string is read.
+    /// </summary>
+    public static bool IsInvalidText(Exception exception) => exception is InvalidOperationException && exception is not ObjectDisposedException;
 
     public static JsonElement? Object(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;

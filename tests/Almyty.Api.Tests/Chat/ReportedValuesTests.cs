@@ -114,6 +114,64 @@ public sealed class ReportedValuesTests(UpstreamApiFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_reported_model_that_is_not_valid_unicode_counts_as_not_reported()
+    {
+        const string Answer = """{"id":"c1","object":"chat.completion","created":1,"model":"\ud800","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}""";
+        var scenario = factory.Upstream.NewScenario().Always(Reply.Raw(200, "application/json", Answer));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "openai", "gpt-4o");
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var data = await response.ShouldSucceedAsync();
+        data["model"]!.GetValue<string>().ShouldBe("gpt-4o");
+        data["message"]!["content"]!.GetValue<string>().ShouldBe("Hi");
+    }
+
+    [Fact]
+    public async Task A_reply_that_is_not_valid_unicode_is_an_invalid_response_and_still_counted()
+    {
+        const string Answer = """{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"a\udc00b"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}""";
+        var scenario = factory.Upstream.NewScenario().Always(Reply.Raw(200, "application/json", Answer));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "openai", "gpt-4o");
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        await response.ShouldFailWithAsync(System.Net.HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        (await client.GetProviderDataAsync(provider))["totalRequests"]!.GetValue<long>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Token_counts_whose_sum_exceeds_an_int_are_added_up_without_wrapping()
+    {
+        var scenario = factory.Upstream.NewScenario().Always(Reply.Success(inputTokens: 2_000_000_000, outputTokens: 2_000_000_000));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "openai", "gpt-4o");
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var data = await response.ShouldSucceedAsync();
+        data["usage"]!["totalTokens"]!.GetValue<long>().ShouldBe(4_000_000_000L);
+        (await client.GetProviderDataAsync(provider))["totalTokens"]!.GetValue<long>().ShouldBe(4_000_000_000L);
+    }
+
+    [Fact]
+    public async Task A_provider_error_message_with_a_nul_character_becomes_the_last_error_without_it()
+    {
+        var scenario = factory.Upstream.NewScenario().Always(Reply.Error(401, "Bad\0key."));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "openai", "gpt-4o");
+
+        using var response = await client.TestConnectionAsync(provider);
+
+        var data = await response.ShouldSucceedAsync();
+        data["status"]!.GetValue<string>().ShouldBe("error");
+        data["error"]!["message"]!.GetValue<string>().ShouldBe("Bad key.");
+        (await client.GetProviderDataAsync(provider))["lastError"]!.GetValue<string>().ShouldContain("Bad key.");
+    }
+
+    [Fact]
     public async Task A_usage_record_the_database_refuses_fails_alone_and_not_the_records_written_with_it()
     {
         var client = factory.OwnerClient();

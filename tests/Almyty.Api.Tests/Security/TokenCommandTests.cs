@@ -118,6 +118,23 @@ public sealed partial class TokenCommandTests(ApiFactory factory) : IClassFixtur
         run.StandardOutput.Trim().ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task With_an_OIDC_authority_and_a_short_signing_key_the_token_command_exits_1_saying_so_without_a_stack_trace()
+    {
+        var run = await ApiProcess.RunAsync(
+            new Dictionary<string, string> { ["Auth__Jwt__Authority"] = "https://login.example.com/", ["Auth__Jwt__SigningKey"] = "ten-bytes!" },
+            TimeSpan.FromMinutes(2),
+            "token", "--org", "o", "--role", "owner");
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        run.StandardError.Split('\n').Where(line => line.StartsWith("  - ", StringComparison.Ordinal)).ShouldHaveSingleItem(run.StandardError)
+            .ShouldContain("Auth__Jwt__SigningKey is too short for the token command", Case.Sensitive);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        run.StandardError.ShouldNotContain("   at ", Case.Sensitive);
+        run.StandardError.ShouldNotContain("Unhandled", Case.Insensitive);
+        run.StandardOutput.Trim().ShouldBeEmpty();
+    }
+
     private static Task<ProcessRun> RunApiAsync(params string[] arguments) =>
         ApiProcess.RunAsync(new Dictionary<string, string> { ["Auth__Jwt__SigningKey"] = ApiFactory.SigningKey }, TimeSpan.FromMinutes(2), arguments);
 

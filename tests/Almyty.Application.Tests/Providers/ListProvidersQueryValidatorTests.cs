@@ -88,6 +88,10 @@ public sealed class ListProvidersQueryValidatorTests
     public void Search_Of101Characters_FailsOnSearch() =>
         _validator.ShouldFailOnlyOn(Defaults with { Search = new string('s', 101) }, "search");
 
+    [Fact]
+    public void Search_WithANulCharacter_FailsOnSearch() =>
+        _validator.ShouldFailOnlyOn(Defaults with { Search = "a\0b" }, "search").ShouldBe("'search' must not contain the NUL character (U+0000).");
+
     [Theory]
     [InlineData("createdAt")]
     [InlineData("name")]

@@ -15,12 +15,17 @@ public sealed class RetryAfterHintTests
 
     [Theory]
     [InlineData("NaN")]
-    [InlineData("Infinity")]
     [InlineData("-1")]
-    [InlineData("1e300")]
     [InlineData("soon")]
     public void A_retry_after_ms_no_wait_can_be_made_of_counts_as_no_hint(string value) =>
         UpstreamCaller.RetryAfterOf(TooManyRequests(("retry-after-ms", value))).ShouldBeNull();
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("1e300")]
+    [InlineData("172800000")]
+    public void A_retry_after_ms_beyond_a_day_is_a_day(string value) =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("retry-after-ms", value))).ShouldBe(TimeSpan.FromDays(1));
 
     [Fact]
     public void Retry_after_in_seconds_wins_over_retry_after_ms() =>

@@ -32,4 +32,4 @@ public sealed record ChatResponse(
 public sealed record ChatResponseMessage(string Role, string Content);
 
 /// <summary>Token counts as the provider reported them; null (and <c>reported: false</c>) when it reported none.</summary>
-public sealed record ChatUsage(int? InputTokens, int? OutputTokens, int? TotalTokens, bool Reported);
+public sealed record ChatUsage(int? InputTokens, int? OutputTokens, long? TotalTokens, bool Reported);

@@ -1,3 +1,4 @@
+using Almyty.Application.Common.Validation;
 using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 using FluentValidation;
@@ -18,7 +19,8 @@ public sealed class ListProvidersQueryValidator : AbstractValidator<ListProvider
             .WithMessage($"'status' must be one of: {string.Join(", ", ProviderStatuses.All)}.");
         RuleFor(q => q.Search)
             .Must(s => s is null || Characters.CountIsAtMost(s, ListProvidersQuery.MaxSearchLength))
-            .WithMessage($"'search' must be at most {ListProvidersQuery.MaxSearchLength} characters.");
+            .WithMessage($"'search' must be at most {ListProvidersQuery.MaxSearchLength} characters.")
+            .WithoutNul("search");
         RuleFor(q => q.SortBy)
             .Must(ProviderSortFields.All.Contains)
             .WithMessage($"'sortBy' must be one of: {string.Join(", ", ProviderSortFields.All)}.");

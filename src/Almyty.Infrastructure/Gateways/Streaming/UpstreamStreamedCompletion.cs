@@ -140,6 +140,10 @@ internal sealed class UpstreamStreamedCompletion(
         {
             return Fault(UpstreamFailureKind.InvalidResponse, "The stream carried an event that is not valid JSON.");
         }
+        catch (Exception exception) when (WireJson.IsInvalidText(exception))
+        {
+            return Fault(UpstreamFailureKind.InvalidResponse, "The stream carried a value that cannot be read (a string that is not valid Unicode, say).");
+        }
         catch (Exception exception) when (exception is IOException or HttpRequestException)
         {
             return Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");

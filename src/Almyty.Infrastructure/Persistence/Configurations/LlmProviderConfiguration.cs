@@ -1,5 +1,5 @@
-using Almyty.Application.Providers;
 using System.Text.Json;
+using Almyty.Application.Providers;
 using Almyty.Domain.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
