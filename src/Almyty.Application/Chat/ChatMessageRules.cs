@@ -36,7 +36,7 @@ public static class ChatMessageRules
             .WithMessage($"'stop' may hold at most {ProviderRules.MaxStopSequences} strings.")
             .Must(s => s is null || s.All(item => !string.IsNullOrEmpty(item) && Characters.CountIsAtMost(item, ProviderRules.StopSequenceMaxLength)))
             .WithMessage($"Each 'stop' string must be 1 to {ProviderRules.StopSequenceMaxLength} characters.")
-            .Must(s => s is null || !s.Any(item => item?.Contains('\0', StringComparison.Ordinal) == true))
-            .WithMessage("A 'stop' string must not contain the NUL character (U+0000).");
+            .Must(s => s is null || !s.Any(TextRules.HasNul))
+            .WithMessage(TextRules.NulInStop);
     }
 }

@@ -1,3 +1,4 @@
+using Almyty.Application.Common.Validation;
 using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 using FluentValidation;
@@ -56,8 +57,8 @@ public sealed class ProviderConfigurationPatchValidator : AbstractValidator<Prov
             .Must(v => IsNullOr(v, p => p is >= 0 and <= 1))
             .WithMessage("'topP' must be between 0 and 1.");
         RuleFor(c => c.SystemPrompt)
-            .Must(v => IsNullOr(v, s => !s.Contains('\0', StringComparison.Ordinal)))
-            .WithMessage("'systemPrompt' must not contain the NUL character (U+0000).")
+            .Must(v => IsNullOr(v, s => !TextRules.HasNul(s)))
+            .WithMessage(TextRules.NulIn("systemPrompt"))
             .Must(v => IsNullOr(v, s => Characters.CountIsAtMost(s, ProviderRules.SystemPromptMaxLength)))
             .WithMessage($"'systemPrompt' must be at most {ProviderRules.SystemPromptMaxLength} characters.");
         RuleFor(c => c.Stop)
@@ -65,8 +66,8 @@ public sealed class ProviderConfigurationPatchValidator : AbstractValidator<Prov
             .WithMessage($"'stop' may hold at most {ProviderRules.MaxStopSequences} strings.")
             .Must(v => IsNullOr(v, s => s.All(item => !string.IsNullOrEmpty(item) && Characters.CountIsAtMost(item, ProviderRules.StopSequenceMaxLength))))
             .WithMessage($"Each 'stop' string must be 1 to {ProviderRules.StopSequenceMaxLength} characters.")
-            .Must(v => IsNullOr(v, s => !s.Any(item => item?.Contains('\0', StringComparison.Ordinal) == true)))
-            .WithMessage("A 'stop' string must not contain the NUL character (U+0000).");
+            .Must(v => IsNullOr(v, s => !s.Any(TextRules.HasNul)))
+            .WithMessage(TextRules.NulInStop);
         RuleFor(c => c.TimeoutSeconds)
             .Must(v => IsNullOr(v, t => t is >= 1 and <= ProviderRules.MaxTimeoutSeconds))
             .WithMessage($"'timeoutSeconds' must be between 1 and {ProviderRules.MaxTimeoutSeconds}.");

@@ -32,14 +32,7 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
 
         using (success)
         {
-            try
-            {
-                return Parse(success!.Body.RootElement, request, success.Elapsed);
-            }
-            catch (Exception exception) when (WireJson.IsInvalidText(exception))
-            {
-                return ChatOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.InvalidResponse, "The answer holds a value that cannot be read (a string that is not valid Unicode, say).", 200, null, success!.Elapsed, Sent: true));
-            }
+            return WireJson.ParseAnswer(success!, request, Parse);
         }
     }
 

@@ -29,14 +29,7 @@ internal static partial class SecretRedactor
         text = KeyLike().Replace(text, Redacted);
         text = BearerToken().Replace(text, "Bearer " + Redacted);
         // Every control character goes, NUL included, which PostgreSQL cannot store: the message may become a lastError.
-        var oneLine = text.ReplaceLineEndings(" ");
-        text = string.Create(oneLine.Length, oneLine, static (span, source) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
-            }
-        }).Trim();
+        text = string.Concat(text.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? ' ' : c)).Trim();
         return Characters.CountIsAtMost(text, MaxMessageLength) ? text : Characters.Truncate(text, MaxMessageLength - 1) + "…";
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Almyty.Application.Gateways;
 using Almyty.Domain.Common;
 using Almyty.Domain.Providers;
 
@@ -52,6 +53,19 @@ internal static class WireJson
     /// as <c>"\ud800"</c>): System.Text.Json parses it, and throws only when the string is read.
     /// </summary>
     public static bool IsInvalidText(Exception exception) => exception is InvalidOperationException && exception is not ObjectDisposedException;
+
+    /// <summary>A whole answer read by the protocol's <paramref name="parse"/>; one holding a string that cannot be read is an invalid response.</summary>
+    public static ChatOutcome ParseAnswer(UpstreamSuccess success, ChatCompletionRequest request, Func<JsonElement, ChatCompletionRequest, TimeSpan, ChatOutcome> parse)
+    {
+        try
+        {
+            return parse(success.Body.RootElement, request, success.Elapsed);
+        }
+        catch (Exception exception) when (IsInvalidText(exception))
+        {
+            return ChatOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.InvalidResponse, "The answer holds a value that cannot be read (a string that is not valid Unicode, say).", 200, null, success.Elapsed, Sent: true));
+        }
+    }
 
     public static JsonElement? Object(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
