@@ -285,8 +285,9 @@ dotnet "$APP_DIR/Almyty.Api.dll" migrate </dev/null >"$WORK_DIR/migrate.log" 2>&
 export Database__MigrateOnStart=false
 
 say "starting the API on $BASE_URL"
-# As build/run.sh and the container image run it: the GC's gen0 budget capped at 8 MiB (ADR 0015).
-DOTNET_GCgen0size=0x800000 dotnet "$APP_DIR/Almyty.Api.dll" </dev/null >"$WORK_DIR/api.log" 2>&1 &
+# As build/run.sh and the container image run it: the GC's gen0 budget capped at 8 MiB, and glibc's
+# malloc returning freed blocks of 64 KiB and more to the system (ADR 0015).
+DOTNET_GCgen0size=0x800000 MALLOC_MMAP_THRESHOLD_=65536 dotnet "$APP_DIR/Almyty.Api.dll" </dev/null >"$WORK_DIR/api.log" 2>&1 &
 API_PID=$!
 ready=0
 for _ in $(seq 1 240); do
@@ -937,7 +938,7 @@ file except the hand-written analysis at the end.
   127.0.0.1:$PG_PORT (a fresh database \`$DB_NAME\` each run, migrated by \`Almyty.Api.dll migrate\` before the API
   starts, as a deployment step); the API, \`dotnet publish -c Release\` run as \`dotnet Almyty.Api.dll\` on $BASE_URL with
   \`ASPNETCORE_ENVIRONMENT=Production\`, \`Database__MigrateOnStart=false\`, \`Logging__LogLevel__Default=Warning\`,
-  workstation GC (the Api project's setting), \`DOTNET_GCgen0size=0x800000\` (as build/run.sh and the image set it),
+  workstation GC (the Api project's setting), \`DOTNET_GCgen0size=0x800000\` and \`MALLOC_MMAP_THRESHOLD_=65536\` (as build/run.sh and the image set them),
   \`RateLimiting__PermitsPerWindow=2000000000\` (counted, never reached) and throwaway secrets; and the load generator wrk.
 - **Data.** $SEED_COUNT providers of one organization, seeded through POST /llm-providers, with no usage counted yet.
   Every request but /health/live carries an owner token (HS256) minted by \`Almyty.Api.dll token\`.

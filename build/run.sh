@@ -132,8 +132,10 @@ api() {
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:5080}"
-# The GC's gen0 budget, capped at 8 MiB; it can only be set from the environment (ADR 0015).
+# The GC's gen0 budget, capped at 8 MiB, and glibc's malloc giving blocks of 64 KiB and more back to
+# the system when they are freed (the JIT's scratch memory); both only from the environment (ADR 0015).
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x800000}"
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-65536}"
 
 # 3. Build and migrate. (stdout of these goes to stderr, so that
 # `build/run.sh token ...` prints the token alone on stdout.)
