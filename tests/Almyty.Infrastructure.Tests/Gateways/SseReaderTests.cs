@@ -73,6 +73,41 @@ public sealed class SseReaderTests
     }
 
     [Fact]
+    public async Task Whether_the_stream_ended_in_the_middle_of_a_line_is_told()
+    {
+        using var cut = new SseReader(new ChunkedStream([Encoding.UTF8.GetBytes("data: a\n\ndata: {\"x\":")], int.MaxValue), 1_000);
+        (await cut.ReadEventAsync(Token)).ShouldBeTrue();
+        cut.EndedMidLine.ShouldBeFalse("the first event's lines all ended");
+        (await cut.ReadEventAsync(Token)).ShouldBeTrue();
+        Encoding.UTF8.GetString(cut.Data.Span).ShouldBe("{\"x\":");
+        cut.EndedMidLine.ShouldBeTrue();
+
+        using var whole = new SseReader(new ChunkedStream([Encoding.UTF8.GetBytes("data: a\n\ndata: [DONE]\n")], int.MaxValue), 1_000);
+        while (await whole.ReadEventAsync(Token))
+        {
+        }
+
+        whole.EndedMidLine.ShouldBeFalse("an event without its blank line is not a cut line");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(int.MaxValue)]
+    public async Task A_byte_order_mark_at_the_start_is_dropped_even_when_split_across_reads(int readSize)
+    {
+        var events = await ReadAllAsync(["\uFEFFdata: a\n\ndata: \uFEFFb\n\n"], readSize);
+
+        events.ShouldBe(["a", "\uFEFFb"], "only the mark at the very start of the stream is dropped");
+    }
+
+    [Fact]
+    public async Task An_empty_data_line_is_an_event_with_empty_data_as_the_standard_says()
+    {
+        (await ReadAllAsync("data:\n\ndata: a\n\n")).ShouldBe(["", "a"]);
+    }
+
+    [Fact]
     public async Task A_line_longer_than_the_buffer_is_read_whole()
     {
         var text = new string('x', 50_000);
@@ -103,14 +138,15 @@ public sealed class SseReaderTests
     }
 
     [Fact]
-    public async Task Every_read_is_announced_so_the_idle_bound_can_restart()
+    public async Task Every_read_is_announced_before_and_after_so_the_idle_bound_runs_only_while_reading()
     {
-        var reads = 0;
-        using var reader = new SseReader(new ChunkedStream([Encoding.UTF8.GetBytes(": keep-alive\n\n"), Encoding.UTF8.GetBytes("data: a\n\n")], int.MaxValue), 10_000, () => reads++);
+        var calls = new List<string>();
+        var stream = new ChunkedStream([Encoding.UTF8.GetBytes(": keep-alive\n\n"), Encoding.UTF8.GetBytes("data: a\n\n")], int.MaxValue, onRead: () => calls.Add("read"));
+        using var reader = new SseReader(stream, 10_000, () => calls.Add("before"), () => calls.Add("after"));
 
         (await reader.ReadEventAsync(Token)).ShouldBeTrue();
 
-        reads.ShouldBe(2, "the comment's read counts as activity too");
+        calls.ShouldBe(["before", "read", "after", "before", "read", "after"], "the comment's read counts as activity too");
     }
 
     private static Task<List<string>> ReadAllAsync(string wire, int readSize = int.MaxValue) =>
@@ -130,7 +166,7 @@ public sealed class SseReaderTests
     }
 
     /// <summary>A stream that hands out its chunks one read at a time, each cut to at most <c>readSize</c> bytes, as a socket may.</summary>
-    private sealed class ChunkedStream(IReadOnlyList<byte[]> chunks, int readSize) : Stream
+    private sealed class ChunkedStream(IReadOnlyList<byte[]> chunks, int readSize, Action? onRead = null) : Stream
     {
         private int _chunk;
         private int _offset;
@@ -147,6 +183,7 @@ public sealed class SseReaderTests
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            onRead?.Invoke();
             if (_chunk == chunks.Count)
             {
                 return ValueTask.FromResult(0);

@@ -6,8 +6,9 @@ namespace Almyty.Infrastructure.Gateways.Streaming;
 /// Reads server-sent events from a stream, one event's <c>data</c> at a time, as the HTML standard parses them:
 /// lines end in CRLF, LF or CR (also when the pair is split across reads), <c>:</c> lines are comments, several
 /// <c>data:</c> lines join with a line feed, one space after the colon is dropped, and a blank line ends the event.
-/// <c>event:</c>, <c>id:</c> and <c>retry:</c> are skipped: both providers repeat the event's type in its data.
-/// An event the stream ends in without its blank line is still delivered. Everything read counts against the cap.
+/// <c>event:</c>, <c>id:</c> and <c>retry:</c> are skipped: both providers repeat the event's type in its data, and a
+/// byte order mark at the start is dropped. An event the stream ends in without its blank line is still delivered
+/// (<see cref="EndedMidLine"/> tells whether its last line was cut off). Everything read counts against the cap.
 /// </summary>
 internal sealed class SseReader : IDisposable
 {
@@ -15,9 +16,12 @@ internal sealed class SseReader : IDisposable
 
     private static ReadOnlySpan<byte> DataField => "data"u8;
 
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     private readonly Stream _stream;
     private readonly long _maxBytes;
     private readonly Action? _beforeRead;
+    private readonly Action? _afterRead;
     private readonly ArrayBufferWriter<byte> _data = new(1024);
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private int _start;
@@ -25,21 +29,27 @@ internal sealed class SseReader : IDisposable
     private long _total;
     private bool _hasData;
     private bool _endOfStream;
+    private bool _byteOrderMarkSettled;
 
     /// <summary>The last line ended on a CR that closed the data read so far: an LF that follows belongs to it.</summary>
     private bool _skipLineFeed;
 
     /// <param name="beforeRead">Runs before each read from the stream (a keep-alive comment counts as activity too).</param>
-    public SseReader(Stream stream, long maxBytes, Action? beforeRead = null)
+    /// <param name="afterRead">Runs when each read from the stream has returned or failed.</param>
+    public SseReader(Stream stream, long maxBytes, Action? beforeRead = null, Action? afterRead = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _maxBytes = maxBytes;
         _beforeRead = beforeRead;
+        _afterRead = afterRead;
     }
 
     /// <summary>The data of the event just read, valid until the next read.</summary>
     public ReadOnlyMemory<byte> Data => _data.WrittenMemory;
+
+    /// <summary>The stream ended in the middle of a line, so the last event's last line may be cut short.</summary>
+    public bool EndedMidLine { get; private set; }
 
     /// <summary>Reads the next event that has data; false at the end of the stream.</summary>
     /// <exception cref="SseTooLargeException">The stream passed the cap.</exception>
@@ -49,6 +59,12 @@ internal sealed class SseReader : IDisposable
         _hasData = false;
         while (true)
         {
+            if (!_byteOrderMarkSettled && !(_byteOrderMarkSettled = TrySkipByteOrderMark()))
+            {
+                await FillAsync(cancellationToken);
+                continue;
+            }
+
             while (TryTakeLine(out var start, out var length))
             {
                 if (length == 0)
@@ -70,6 +86,7 @@ internal sealed class SseReader : IDisposable
                 {
                     ProcessLine(_buffer.AsSpan(_start, _end - _start));
                     _start = _end;
+                    EndedMidLine = true;
                 }
 
                 var pending = _hasData;
@@ -89,6 +106,19 @@ internal sealed class SseReader : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Drops a byte order mark at the start of the stream; false while the bytes so far could still begin one.</summary>
+    private bool TrySkipByteOrderMark()
+    {
+        var unread = _buffer.AsSpan(_start, _end - _start);
+        if (unread.StartsWith(ByteOrderMark))
+        {
+            _start += ByteOrderMark.Length;
+            return true;
+        }
+
+        return _endOfStream || !ByteOrderMark.StartsWith(unread);
     }
 
     private bool TryTakeLine(out int start, out int length)
@@ -179,7 +209,16 @@ internal sealed class SseReader : IDisposable
         }
 
         _beforeRead?.Invoke();
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+        int read;
+        try
+        {
+            read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+        }
+        finally
+        {
+            _afterRead?.Invoke();
+        }
+
         if (read == 0)
         {
             _endOfStream = true;

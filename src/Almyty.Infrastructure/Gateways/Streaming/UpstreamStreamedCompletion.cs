@@ -8,7 +8,8 @@ namespace Almyty.Infrastructure.Gateways.Streaming;
 /// A provider's streamed answer, relayed event by event as its bytes arrive. It owns the upstream response: the
 /// connection closes when it is disposed, which is how a caller who leaves cancels the call at the provider.
 /// Each wait for the provider's bytes is bounded by the call's timeout (an idle bound, reset by every read, so a
-/// long stream that keeps sending is never cut) and is added to the request's <see cref="UpstreamTimer"/>.
+/// long stream that keeps sending is never cut, and stopped between reads, so a caller slow to take the events does
+/// not count against the provider) and is added to the request's <see cref="UpstreamTimer"/>.
 /// </summary>
 internal sealed class UpstreamStreamedCompletion(
     UpstreamResponse upstream,
@@ -57,8 +58,13 @@ internal sealed class UpstreamStreamedCompletion(
             yield break;
         }
 
-        // The idle bound restarts before every read of the provider's bytes, whatever they turn out to be.
-        using var reader = new SseReader(await OpenBodyAsync(), maxBytes, () => upstream.Budget.CancelAfter(request.Timeout));
+        // The idle bound restarts before every read of the provider's bytes, whatever they turn out to be, and stops
+        // when the read returns: while the relay waits for a slow caller to take an event, the provider is not silent.
+        using var reader = new SseReader(
+            await OpenBodyAsync(),
+            maxBytes,
+            beforeRead: () => upstream.Budget.CancelAfter(request.Timeout),
+            afterRead: () => upstream.Budget.CancelAfter(Timeout.InfiniteTimeSpan));
         while (true)
         {
             var next = await NextAsync(reader, cancellationToken);
@@ -111,6 +117,12 @@ internal sealed class UpstreamStreamedCompletion(
                         : Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");
                 }
 
+                if (reader.Data.IsEmpty)
+                {
+                    // An event of an empty `data:` line carries nothing: a keep-alive of some compatible servers and proxies.
+                    continue;
+                }
+
                 switch (parser.Read(reader.Data))
                 {
                     case StreamStep.Delta:
@@ -135,6 +147,11 @@ internal sealed class UpstreamStreamedCompletion(
         catch (SseTooLargeException)
         {
             return Fault(UpstreamFailureKind.InvalidResponse, $"The answer is larger than the limit of {maxBytes} bytes.");
+        }
+        catch (Exception exception) when (reader.EndedMidLine && (exception is JsonException || WireJson.IsInvalidText(exception)))
+        {
+            // The last line was cut off with the connection, not written wrong.
+            return Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");
         }
         catch (JsonException)
         {
