@@ -166,20 +166,10 @@ public sealed class SseReaderTests
     }
 
     /// <summary>A stream that hands out its chunks one read at a time, each cut to at most <c>readSize</c> bytes, as a socket may.</summary>
-    private sealed class ChunkedStream(IReadOnlyList<byte[]> chunks, int readSize, Action? onRead = null) : Stream
+    private sealed class ChunkedStream(IReadOnlyList<byte[]> chunks, int readSize, Action? onRead = null) : ReadOnlyTestStream
     {
         private int _chunk;
         private int _offset;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -201,15 +191,5 @@ public sealed class SseReaderTests
 
             return ValueTask.FromResult(count);
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush() => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -122,19 +122,9 @@ public sealed class UpstreamStreamedCompletionTests
         return events;
     }
 
-    private sealed class PacedStream(IReadOnlyList<string?> chunks) : Stream
+    private sealed class PacedStream(IReadOnlyList<string?> chunks) : ReadOnlyTestStream
     {
         private int _next;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -155,15 +145,5 @@ public sealed class UpstreamStreamedCompletionTests
             bytes.CopyTo(buffer);
             return bytes.Length;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush() => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
