@@ -59,10 +59,14 @@ internal sealed class SseReader : IDisposable
         _hasData = false;
         while (true)
         {
-            if (!_byteOrderMarkSettled && !(_byteOrderMarkSettled = TrySkipByteOrderMark()))
+            if (!_byteOrderMarkSettled)
             {
-                await FillAsync(cancellationToken);
-                continue;
+                _byteOrderMarkSettled = TrySkipByteOrderMark();
+                if (!_byteOrderMarkSettled)
+                {
+                    await FillAsync(cancellationToken);
+                    continue;
+                }
             }
 
             while (TryTakeLine(out var start, out var length))
