@@ -339,6 +339,43 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Optional_members_sent_as_null_are_the_same_as_left_out()
+    {
+        var scenario = Upstream.NewScenario();
+        scenario.Always(Reply.Dynamic(request => request.Json["stream"] is null ? Reply.Success() : StreamReply.Stream()));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+        var nulls = new JsonObject
+        {
+            ["message"] = "Hi", ["stream"] = null, ["sessionId"] = null, ["model"] = null, ["systemPrompt"] = null,
+            ["temperature"] = null, ["maxTokens"] = null, ["topP"] = null, ["stop"] = null,
+        };
+
+        using (var byHeader = await SseResponse.OpenAsync(client, provider, nulls.DeepClone().AsObject(), acceptEventStream: true))
+        {
+            var done = (await byHeader.ShouldBeEventStream().ReadAllAsync())[^1];
+            done.Event.ShouldBe("done");
+            done.Json["sessionId"].ShouldBeNull();
+        }
+
+        using (var plain = await SseResponse.OpenAsync(client, provider, nulls.DeepClone().AsObject()))
+        {
+            (await plain.Response.ShouldSucceedAsync())["sessionId"].ShouldBeNull();
+        }
+
+        using (var noMessage = await SseResponse.OpenAsync(client, provider, new JsonObject { ["message"] = null }))
+        {
+            var body = await noMessage.Response.ShouldFailWithAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+            body["errors"]![0]!["field"]!.GetValue<string>().ShouldBe("message");
+        }
+
+        scenario.Requests.Count.ShouldBe(2);
+        var sent = scenario.Requests[1].Json;
+        sent["temperature"]!.GetValue<double>().ShouldBe(0.7, "a null temperature falls back to the platform default");
+        sent["messages"]!.AsArray().Count.ShouldBe(1, "no system prompt, no history");
+    }
+
+    [Fact]
     public async Task Accept_text_event_stream_selects_streaming_unless_the_body_says_stream_false()
     {
         var scenario = Upstream.NewScenario();
