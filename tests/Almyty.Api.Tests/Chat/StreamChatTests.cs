@@ -13,6 +13,14 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
 {
     private FakeUpstream Upstream => factory.Upstream;
 
+    /// <summary>An upstream that streams when the request asks it to and answers with one JSON body otherwise.</summary>
+    private UpstreamScenario StreamingOnlyWhenAsked()
+    {
+        var scenario = Upstream.NewScenario();
+        scenario.Always(Reply.Dynamic(request => request.Json["stream"] is null ? Reply.Success() : StreamReply.Stream()));
+        return scenario;
+    }
+
     [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
@@ -341,8 +349,7 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
     [Fact]
     public async Task Optional_members_sent_as_null_are_the_same_as_left_out()
     {
-        var scenario = Upstream.NewScenario();
-        scenario.Always(Reply.Dynamic(request => request.Json["stream"] is null ? Reply.Success() : StreamReply.Stream()));
+        var scenario = StreamingOnlyWhenAsked();
         var client = factory.OwnerClient();
         var provider = await client.AddProviderAsync(scenario);
         var nulls = new JsonObject
@@ -378,8 +385,7 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
     [Fact]
     public async Task Accept_text_event_stream_selects_streaming_unless_the_body_says_stream_false()
     {
-        var scenario = Upstream.NewScenario();
-        scenario.Always(Reply.Dynamic(request => request.Json["stream"] is null ? Reply.Success() : StreamReply.Stream()));
+        var scenario = StreamingOnlyWhenAsked();
         var client = factory.OwnerClient();
         var provider = await client.AddProviderAsync(scenario);
 
