@@ -34,7 +34,7 @@ internal static class GatewaySetup
         client.DefaultRequestHeaders.UserAgent.ParseAdd("Almyty/1.0");
     }
 
-    /// <summary>No redirects, no proxy, and every connection made through the egress check.</summary>
+    /// <summary>No redirects, no proxy, no trace context, and every connection made through the egress check.</summary>
     private static SocketsHttpHandler CreateHandler(IServiceProvider services)
     {
         var connector = services.GetRequiredService<EgressConnector>();
@@ -49,6 +49,8 @@ internal static class GatewaySetup
             ConnectTimeout = EgressConnector.EstablishTimeout(options),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            // No traceparent/tracestate/baggage: a third party has no use for our trace ids.
+            ActivityHeadersPropagator = null,
         };
     }
 
