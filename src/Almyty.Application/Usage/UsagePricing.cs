@@ -8,7 +8,8 @@ public static class UsagePricing
 {
     /// <summary>
     /// Prices a call by the model the provider reports, falling back to the one requested; a provider's own
-    /// <c>inputCostPer1M</c>/<c>outputCostPer1M</c> win over the table. A side with no price costs 0 and the call is unpriced.
+    /// <c>inputCostPer1M</c>/<c>outputCostPer1M</c> win over the table. A side with no price, or no token count, costs 0 and
+    /// the call is unpriced: <c>priced</c> promises that the cost is the whole of it.
     /// </summary>
     public static (decimal Cost, bool Priced) Price(
         IPriceCatalog catalog,
@@ -23,8 +24,7 @@ public static class UsagePricing
         var listed = (reportedModel is null ? null : catalog.Find(reportedModel)) ?? catalog.Find(requestedModel);
         var (inputPrice, outputPrice) = UnitPrices(configuration, listed);
         var cost = new ModelPrice(inputPrice ?? 0m, outputPrice ?? 0m).CostOf(inputTokens ?? 0, outputTokens ?? 0);
-        // Without token counts there is nothing to price, whatever the table says.
-        var counted = inputTokens is not null || outputTokens is not null;
+        var counted = inputTokens is not null && outputTokens is not null;
         return (cost, counted && inputPrice is not null && outputPrice is not null);
     }
 

@@ -97,6 +97,29 @@ public sealed class ReportedValuesTests(UpstreamApiFactory factory) : IClassFixt
         totals["totalCost"].AsMoney().ShouldBe(0m);
     }
 
+    [Theory]
+    [InlineData(-5, 7)]
+    [InlineData(12, -1)]
+    public async Task A_call_with_one_token_count_unknown_is_charged_for_the_other_and_unpriced(int inputTokens, int outputTokens)
+    {
+        var scenario = factory.Upstream.NewScenario().Always(Reply.Success(inputTokens: inputTokens, outputTokens: outputTokens));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "openai", "gpt-4o");
+        var (known, charged) = inputTokens < 0 ? ("outputTokens", Prices.Cost("gpt-4o", 0, outputTokens)) : ("inputTokens", Prices.Cost("gpt-4o", inputTokens, 0));
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var data = await response.ShouldSucceedAsync();
+        data["usage"]![known].ShouldNotBeNull();
+        data["usage"]!["totalTokens"]!.GetValue<long>().ShouldBe(Math.Max(inputTokens, outputTokens));
+        data["cost"].AsMoney().ShouldBe(charged);
+        data["priced"]!.GetValue<bool>().ShouldBeFalse("the cost is only part of the call's: " + data.ToJsonString());
+        var rows = await factory.Database.RowsAsync($"SELECT priced FROM usage_records WHERE provider_id = '{provider}'");
+        rows.Single()[0].ShouldBe(false);
+        var totals = await client.GetProviderDataAsync(provider);
+        totals["totalCost"].AsMoney().ShouldBe(charged);
+    }
+
     [Fact]
     public async Task A_reply_with_a_nul_character_is_answered_as_sent_and_stored_with_a_replacement_character()
     {
