@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Almyty.Domain.Common;
 
@@ -18,7 +20,7 @@ internal static partial class SecretRedactor
 
         if (!string.IsNullOrEmpty(apiKey))
         {
-            text = text.Replace(apiKey, Redacted, StringComparison.Ordinal);
+            text = KeyAsWritten(apiKey).Replace(text.Replace(apiKey, Redacted, StringComparison.Ordinal), Redacted);
             if (Characters.Count(apiKey) >= 12)
             {
                 // Providers often echo a key shortened ("sk-abc...wxyz"); the last characters alone are not secret.
@@ -31,6 +33,36 @@ internal static partial class SecretRedactor
         // Every control character goes, NUL included, which PostgreSQL cannot store: the message may become a lastError.
         text = string.Concat(text.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? ' ' : c)).Trim();
         return Characters.CountIsAtMost(text, MaxMessageLength) ? text : Characters.Truncate(text, MaxMessageLength - 1) + "…";
+    }
+
+    /// <summary>
+    /// The key as a provider may write it back: as it is, escaped for a URL (a query string, a redirect's location) or
+    /// escaped for JSON (a body we quote as text), each character either way, and ignoring case (%2b, \u002b).
+    /// </summary>
+    private static Regex KeyAsWritten(string apiKey)
+    {
+        var pattern = new StringBuilder();
+        Span<byte> utf8 = stackalloc byte[4];
+        Span<char> utf16 = stackalloc char[2];
+        foreach (var rune in apiKey.EnumerateRunes())
+        {
+            pattern.Append("(?:").Append(Regex.Escape(rune.ToString())).Append('|');
+            foreach (var unit in utf8[..rune.EncodeToUtf8(utf8)])
+            {
+                pattern.Append('%').Append(unit.ToString("X2", CultureInfo.InvariantCulture));
+            }
+
+            pattern.Append('|');
+            foreach (var unit in utf16[..rune.EncodeToUtf16(utf16)])
+            {
+                pattern.Append(@"\\u").Append(((int)unit).ToString("X4", CultureInfo.InvariantCulture));
+            }
+
+            pattern.Append(rune.Value == '/' ? @"|\\/)" : ")");
+        }
+
+        // A row of alternatives without repetition: matching cannot backtrack beyond the key's length.
+        return new Regex(pattern.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     [GeneratedRegex(@"\b(sk|pk|rk)-[A-Za-z0-9_\-\*\.]{6,}", RegexOptions.CultureInvariant)]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -70,9 +71,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     /// <summary>A fresh scenario with its own API key; it answers with <paramref name="script"/> in order, then with its fallback (a success).</summary>
-    public UpstreamScenario NewScenario(params UpstreamBehaviour[] script)
+    public UpstreamScenario NewScenario(params UpstreamBehaviour[] script) => NewScenarioWithKey("sk-fake-{0}", script);
+
+    /// <summary>A scenario whose key is <paramref name="keyFormat"/> with the scenario's id for <c>{0}</c> (a key of another shape than <c>sk-</c>).</summary>
+    public UpstreamScenario NewScenarioWithKey(string keyFormat, params UpstreamBehaviour[] script)
     {
-        var scenario = new UpstreamScenario(this);
+        var scenario = new UpstreamScenario(this, keyFormat);
         scenario.Then(script);
         _scenarios[scenario.ApiKey] = scenario;
         return scenario;
@@ -115,7 +119,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             if (request.ApiKey is null || !_scenarios.TryGetValue(request.ApiKey, out var scenario))
             {
                 // A key the fake does not know: the provider's own 401.
-                var unknown = new UpstreamScenario(this);
+                var unknown = new UpstreamScenario(this, "sk-fake-{0}");
                 await Reply.Error(401, "Incorrect API key provided.")(new UpstreamExchange(context, request, protocol, unknown, this));
                 return;
             }
@@ -200,11 +204,11 @@ public sealed class UpstreamScenario
     private readonly List<RecordedRequest> _requests = [];
     private readonly TaskCompletionSource<RecordedRequest> _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal UpstreamScenario(FakeUpstream upstream)
+    internal UpstreamScenario(FakeUpstream upstream, string keyFormat)
     {
         Upstream = upstream;
         Id = Guid.NewGuid().ToString("N");
-        ApiKey = $"sk-fake-{Id}";
+        ApiKey = string.Format(CultureInfo.InvariantCulture, keyFormat, Id);
     }
 
     public FakeUpstream Upstream { get; }

@@ -49,12 +49,13 @@ public static class Reply
     /// <summary>
     /// An error in the provider's own format: OpenAI <c>{"error":{"message","type","param","code"}}</c>, Anthropic
     /// <c>{"type":"error","error":{"type","message"}}</c>. <paramref name="message"/> may hold <c>{key}</c>, replaced by
-    /// the key the request carried (providers echo keys back).
+    /// the key the request carried (providers echo keys back), and <c>{key:url}</c>, the same escaped for a URL.
     /// </summary>
     public static UpstreamBehaviour Error(int status, string message, string? type = null, string? code = null, int? retryAfterSeconds = null) =>
         exchange =>
         {
-            var text = message.Replace("{key}", exchange.Request.ApiKey ?? string.Empty, StringComparison.Ordinal);
+            var key = exchange.Request.ApiKey ?? string.Empty;
+            var text = message.Replace("{key}", key, StringComparison.Ordinal).Replace("{key:url}", Uri.EscapeDataString(key), StringComparison.Ordinal);
             JsonObject body = exchange.Protocol == WireProtocol.OpenAi
                 ? new JsonObject
                 {
@@ -131,12 +132,13 @@ public static class Reply
             return Task.CompletedTask;
         };
 
-    /// <summary>A redirect to <paramref name="location"/>, where <c>{key}</c> is replaced by the key the request carried.</summary>
+    /// <summary>A redirect to <paramref name="location"/>, where <c>{key}</c> is replaced by the key the request carried (<c>{key:url}</c>: escaped for a URL).</summary>
     public static UpstreamBehaviour RedirectTo(string location, int status = 302) =>
         exchange =>
         {
             exchange.Http.Response.StatusCode = status;
-            exchange.Http.Response.Headers.Location = location.Replace("{key}", exchange.Request.ApiKey ?? string.Empty, StringComparison.Ordinal);
+            var key = exchange.Request.ApiKey ?? string.Empty;
+            exchange.Http.Response.Headers.Location = location.Replace("{key}", key, StringComparison.Ordinal).Replace("{key:url}", Uri.EscapeDataString(key), StringComparison.Ordinal);
             return Task.CompletedTask;
         };
 

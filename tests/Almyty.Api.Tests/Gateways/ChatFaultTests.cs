@@ -284,6 +284,44 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
         error.Message().ShouldContain("Incorrect API key provided");
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task A_key_echoed_as_is_and_escaped_for_a_url_is_redacted_in_the_chat_error_the_test_result_and_last_error(string kind)
+    {
+        var scenario = Upstream.NewScenarioWithKey("AZ+key/{0}=").Always(Reply.Error(401, "raw={key} url={key:url}"));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, kind);
+        var escaped = Uri.EscapeDataString(scenario.ApiKey);
+
+        using var chat = await client.ChatAsync(provider, "Hi");
+        using var test = await client.TestConnectionAsync(provider);
+
+        var chatError = await chat.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_AUTH_FAILED");
+        var testResult = await test.ShouldSucceedAsync();
+        var lastError = (await client.GetProviderDataAsync(provider))["lastError"]!.GetValue<string>();
+        foreach (var text in new[] { chatError.Message(), testResult["error"]!["message"]!.GetValue<string>(), lastError })
+        {
+            text.ShouldContain("raw=[redacted] url=[redacted]");
+            text.ShouldNotContain(scenario.Id);
+            text.ShouldNotContain(escaped, Case.Insensitive);
+        }
+    }
+
+    [Fact]
+    public async Task A_redirect_whose_location_holds_the_key_escaped_for_a_url_is_reported_without_it()
+    {
+        var scenario = Upstream.NewScenarioWithKey("AZ+key/{0}=", Reply.RedirectTo("/keys/{key:url}/v1"));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var error = await response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        error.ToJsonString().ShouldNotContain(scenario.Id);
+        error.Message().ShouldContain("/keys/[redacted]/v1");
+    }
+
     [Fact]
     public async Task A_masked_key_echoed_in_an_upstream_error_is_redacted()
     {

@@ -1,0 +1,65 @@
+using Almyty.Infrastructure.Gateways;
+
+namespace Almyty.Infrastructure.Tests.Gateways;
+
+public sealed class SecretRedactorTests
+{
+    private const string Key = "AZ+key/abcdefghijklmnopQRSTUV0123456789=";
+
+    [Theory]
+    [InlineData("AZ+key/abcdefghijklmnopQRSTUV0123456789=")]
+    [InlineData("AZ%2Bkey%2FabcdefghijklmnopQRSTUV0123456789%3D")]
+    [InlineData("AZ%2bkey%2fabcdefghijklmnopQRSTUV0123456789%3d")]
+    [InlineData("AZ\\u002Bkey/abcdefghijklmnopQRSTUV0123456789=")]
+    [InlineData("AZ\\u002Bkey\\/abcdefghijklmnopQRSTUV0123456789\\u003D")]
+    [InlineData("AZ+key\\/abcdefghijklmnopQRSTUV0123456789=")]
+    public void Redact_takes_out_the_key_as_written_escaped_for_a_url_or_for_json(string written)
+    {
+        var message = SecretRedactor.Redact($"Invalid key {written} given.", Key);
+
+        message.ShouldBe("Invalid key [redacted] given.");
+    }
+
+    [Fact]
+    public void Redact_takes_out_every_form_in_one_message()
+    {
+        var message = SecretRedactor.Redact($"raw={Key} url={Uri.EscapeDataString(Key)}", Key);
+
+        message.ShouldBe("raw=[redacted] url=[redacted]");
+    }
+
+    [Fact]
+    public void Redact_leaves_a_message_without_the_key_as_it_is()
+    {
+        SecretRedactor.Redact("Rate limit reached for gpt-4o in organization org-123.", Key)
+            .ShouldBe("Rate limit reached for gpt-4o in organization org-123.");
+    }
+
+    [Fact]
+    public void Redact_takes_out_a_key_the_provider_shortened_to_its_first_characters()
+    {
+        SecretRedactor.Redact("Incorrect API key provided: AZ+key/a***************789=.", Key)
+            .ShouldBe("Incorrect API key provided: [redacted]***************789=.");
+    }
+
+    [Theory]
+    [InlineData("clé-ünïcode-🔑-0123456789")]
+    [InlineData("key.with*regex(chars)?[0-9]+$")]
+    public void Redact_takes_out_a_key_of_any_characters_as_written_escaped_for_a_url_or_for_json(string key)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(key)[1..^1];
+
+        var message = SecretRedactor.Redact($"a={key} b={Uri.EscapeDataString(key)} c={json}", key);
+
+        message.ShouldBe("a=[redacted] b=[redacted] c=[redacted]");
+    }
+
+    [Fact]
+    public void Redact_takes_out_a_key_holding_an_unpaired_surrogate()
+    {
+        const string KeyWithLoneSurrogate = "key-\ud800-0123456789";
+        var key = System.Text.RegularExpressions.Regex.Unescape(KeyWithLoneSurrogate);
+
+        SecretRedactor.Redact($"bad key {key}", key).ShouldBe("bad key [redacted]");
+    }
+}
