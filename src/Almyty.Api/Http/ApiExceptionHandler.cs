@@ -63,11 +63,17 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         {
             message = $"'{field}' appears more than once.";
         }
-        else if (exception.GetType() != typeof(JsonException) || exception.InnerException is JsonException || exception.Path is null or "$")
+        else if (exception.GetType() != typeof(JsonException) || exception.InnerException is JsonException || exception.Path is null)
         {
             // The reader's own exception type, thrown or wrapped with the member it was in: the text is not JSON.
             field = "body";
             message = "The request body is not valid JSON.";
+        }
+        else if (exception.Path == "$")
+        {
+            // Valid JSON that cannot become the request at all: an array, a string, a number.
+            field = "body";
+            message = "The request body must be a JSON object.";
         }
         else
         {

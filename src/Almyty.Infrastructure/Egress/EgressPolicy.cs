@@ -102,7 +102,7 @@ internal sealed class EgressPolicy : IEgressPolicy
     }
 
     private static Error Blocked(string host, AddressClass addressClass) =>
-        EgressErrors.Blocked("baseUrl", $"'{host}' is a {Describe(addressClass)} address; the egress policy refuses it{HowToAllow(addressClass)}");
+        EgressErrors.Blocked("baseUrl", $"'{host}' is {Describe(addressClass)} address; the egress policy refuses it{HowToAllow(addressClass)}");
 
     private static string HowToAllow(AddressClass addressClass) => addressClass switch
     {
@@ -114,14 +114,14 @@ internal sealed class EgressPolicy : IEgressPolicy
 
     private static string Describe(AddressClass addressClass) => addressClass switch
     {
-        AddressClass.Loopback => "loopback",
-        AddressClass.Private => "private-network",
-        AddressClass.LinkLocal => "link-local",
-        AddressClass.CarrierGradeNat => "carrier-grade NAT",
-        AddressClass.Multicast => "multicast",
-        AddressClass.Unspecified => "unspecified",
-        AddressClass.Metadata => "cloud metadata",
-        _ => "reserved",
+        AddressClass.Loopback => "a loopback",
+        AddressClass.Private => "a private-network",
+        AddressClass.LinkLocal => "a link-local",
+        AddressClass.CarrierGradeNat => "a carrier-grade NAT",
+        AddressClass.Multicast => "a multicast",
+        AddressClass.Unspecified => "an unspecified",
+        AddressClass.Metadata => "a cloud metadata",
+        _ => "a reserved",
     };
 }
 

@@ -100,7 +100,9 @@ public sealed class RequestBodyTests(ApiFactory factory) : IClassFixture<ApiFact
 
         var response = await client.PostProviderRawAsync(json);
 
-        await response.ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        var body = await response.ShouldBeErrorAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        ProvidersApi.FieldsOf(body).ShouldBe(["body"]);
+        body["message"]!.GetValue<string>().ShouldBe("The request body must be a JSON object.");
     }
 
     [Theory]

@@ -93,6 +93,14 @@ public sealed class EgressPolicyTests
         error.Message.ShouldNotContain("Egress__");
     }
 
+    [Theory]
+    [InlineData("http://0.0.0.0/", "'0.0.0.0' is an unspecified address;")]
+    [InlineData("http://127.0.0.1/", "'127.0.0.1' is a loopback address;")]
+    [InlineData("http://169.254.169.254/", "'169.254.169.254' is a cloud metadata address;")]
+    [InlineData("http://224.0.0.1/", "'224.0.0.1' is a multicast address;")]
+    public void CheckBaseUrl_ABlockedAddress_IsNamedWithItsClass(string baseUrl, string expected) =>
+        Default.CheckBaseUrl(new Uri(baseUrl)).ShouldNotBeNull().Message.ShouldStartWith(expected);
+
     [Fact]
     public void CheckBaseUrl_ABlockedPrivateAddress_NamesTheSettingsThatAllowIt() =>
         Default.CheckBaseUrl(new Uri("http://10.0.0.5/")).ShouldNotBeNull().Message.ShouldContain("Egress__AllowedHosts");
