@@ -56,22 +56,28 @@ internal static class GatewaySetup
 
     /// <summary>
     /// One pipeline per client and upstream authority: retries with jittered exponential backoff (honouring a short
-    /// Retry-After), a circuit breaker, and an attempt timeout. A dead provider opens only its own circuit.
+    /// Retry-After) as long as the wait fits in the call's time budget, a circuit breaker, and an attempt timeout. A dead
+    /// provider opens only its own circuit.
     /// </summary>
     private static void AddUpstreamResilience(this IHttpClientBuilder builder, string name) =>
         builder.AddResilienceHandler($"{name}-upstream", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var timeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
             if (options.MaxRetryAttempts > 0)
             {
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = options.MaxRetryAttempts,
+
+                    // The wait is chosen by UpstreamRetry (Retry-After, else this backoff, refused when it would not fit
+                    // in the budget); these only describe the same backoff in case no wait was chosen.
                     Delay = TimeSpan.FromMilliseconds(options.RetryBaseDelayMilliseconds),
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
-                    ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, TimeSpan.FromSeconds(options.MaxRetryAfterSeconds))),
+                    ShouldRetryAfterHeader = false, // it would replace the DelayGenerator below with its own
+                    ShouldHandle = args => UpstreamRetry.ShouldRetry(args, options, timeProvider),
+                    DelayGenerator = UpstreamRetry.StoredDelay,
                     OnRetry = args =>
                     {
                         UpstreamAttempts.Note(args.Context.GetRequestMessage(), args.Outcome);
@@ -93,7 +99,7 @@ internal static class GatewaySetup
         }).SelectPipelineByAuthority();
 
     /// <summary>Worth another try: 408, a 429 whose wait is short, 5xx, a network error or an attempt timeout. Never an egress refusal.</summary>
-    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter)
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider timeProvider)
     {
         if (outcome.Result is { } response)
         {
@@ -104,7 +110,7 @@ internal static class GatewaySetup
             }
 
             // A wait longer than we would sit out (in seconds or as a date) goes back to the caller instead.
-            return UpstreamCaller.RetryAfterOf(response) is not { } wait || wait <= maxRetryAfter;
+            return UpstreamCaller.RetryAfterOf(response, timeProvider) is not { } wait || wait <= maxRetryAfter;
         }
 
         return outcome.Exception switch

@@ -119,6 +119,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(timeout);
         var started = timeProvider.GetTimestamp();
+        UpstreamRetry.SetDeadline(request, started, timeout, timeProvider); // no retry is made whose wait outlasts the budget
         var host = request.RequestUri?.Authority ?? "?";
         HttpResponseMessage? response = null;
         try
@@ -142,7 +143,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                 401 or 403 => Fail(UpstreamFailureKind.AuthFailed, message, status, null, elapsed, host),
                 404 => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
                 408 => Fail(UpstreamFailureKind.Timeout, message, status, null, elapsed, host),
-                429 => Fail(UpstreamFailureKind.RateLimited, message, status, RetryAfterOf(response), elapsed, host),
+                429 => Fail(UpstreamFailureKind.RateLimited, message, status, RetryAfterOf(response, timeProvider), elapsed, host),
                 >= 500 => Fail(UpstreamFailureKind.ServerError, message, status, null, elapsed, host),
                 >= 300 and < 400 => Fail(UpstreamFailureKind.InvalidResponse, SecretRedactor.Redact($"The provider answered with a redirect ({status}{LocationOf(response)}), which is not followed.", apiKey), status, null, elapsed, host),
                 _ when modelNotFound => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
@@ -277,8 +278,10 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     private const double MaxRetryAfterMilliseconds = 24 * 60 * 60 * 1000;
 
     /// <summary>Retry-After in seconds or as a date, or OpenAI's retry-after-ms; null when the provider gave none.</summary>
-    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider timeProvider)
     {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         var retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
         {
@@ -287,7 +290,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
 
         if (retryAfter?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - timeProvider.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
