@@ -17,10 +17,10 @@ public sealed class RetryBudgetTests(UpstreamApiFactory factory) : IClassFixture
     private const int BudgetSeconds = 3;
 
     /// <summary>
-    /// Sooner than the budget by a clear margin: a call that sat the budget out ends at 3.0 s. The call these tests
-    /// expect ends after one 2 s wait and two round trips to the fake.
+    /// Sooner than the budget: a call that sat the budget out ends at 3.0 s or later. The call these tests expect ends
+    /// after one 2 s wait and two round trips to the fake (the margin is for a busy test machine).
     /// </summary>
-    private static readonly TimeSpan WellBeforeTheBudget = TimeSpan.FromSeconds(2.8);
+    private static readonly TimeSpan WellBeforeTheBudget = TimeSpan.FromSeconds(2.95);
 
     private FakeUpstream Upstream => factory.Upstream;
 
