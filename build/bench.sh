@@ -27,10 +27,11 @@
 #      POST /llm-providers/{id}/chat  (one-off)                          at 1, 16, 64 connections
 #      POST /llm-providers/{id}/chat  (64 sessions in turn)              at 1, 16, 64 connections
 #    target one-off chat at 16 connections >= 3,000 req/s; the API's resident memory <= 200 MB;
-# 3. one request at a time on one connection (Almyty.Bench latency), the upstream
-#    directly and through the API: the overhead the API adds to a chat (target
-#    p50 <= 1 ms, p99 <= 3 ms), and for a streamed chat the time to the first
-#    delta (target <= 2 ms added at p50);
+# 3. one request at a time on one connection each (Almyty.Bench latency), the
+#    upstream directly and through the API in turn: the overhead the API adds to
+#    a chat (target p50 <= 1 ms, p99 <= 3 ms), and for a streamed chat the time
+#    to the first delta (target <= 2 ms added at p50); the CPU of each process
+#    and autovacuum's work are sampled while they measure;
 # 4. writes docs/performance.md. Its section between the markers
 #    <!-- analysis:begin --> and <!-- analysis:end --> is written by hand and
 #    kept from the previous file.
@@ -683,25 +684,124 @@ for c in "${CHAT_CONNECTIONS[@]}"; do
     fi
 done
 
-# One request at a time: name url body [latency options...] -> a record
-#   name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99|stolen%
-latencies=()
-run_latency() {
-    local name="$1" url="$2" body="$3" line sys0 sys1 stolen
-    shift 3
-    say "$name: Almyty.Bench latency (one connection, one request at a time) $url"
-    sys0="$(system_ticks)"
-    line="$("${BENCH_TOOL[@]}" latency --url "$url" --body "$body" "$@" --header "Authorization: Bearer ${LATENCY_TOKEN:-$TOKEN}" </dev/null)" || true
-    sys1="$(system_ticks)"
-    [[ "$(printf '%s' "$line" | awk -F'\t' '{ print NF }')" == 10 ]] || die "Almyty.Bench latency printed no result for $name"
-    # Over the whole probe, warm-up included.
-    stolen="$(stolen_pct "$sys0" "$sys1")"
-    latencies+=("$name|$(printf '%s' "$line" | tr '\t' '|')|$stolen")
-    printf '    %s (stolen %s%%)\n' "$line" "$stolen" >&2
+psql_bench() {
+    PGPASSWORD="$PG_PASSWORD" "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" "$@"
 }
+# The cluster's CPU ticks in two parts, "backends other": the backends serving a client (the API's connections),
+# and everything else (the postmaster, its background processes, and the children it has reaped: autovacuum's
+# workers mostly).
+pg_ticks_split() {
+    local backends=0 other stat pid
+    local -a f
+    other="$(proc_ticks "$PG_POSTMASTER_PID" all)"
+    other="${other:-0}"
+    for pid in $(pgrep -P "$PG_POSTMASTER_PID"); do
+        { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
+        read -ra f <<<"${stat##*) }"
+        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '([0-9]*)'; then
+            backends=$((backends + f[11] + f[12]))
+        else
+            other=$((other + f[11] + f[12]))
+        fi
+    done
+    echo "$backends $other"
+}
+# "table vacuums analyzes" lines: how often autovacuum has vacuumed and analyzed each table so far.
+autovacuum_counts() {
+    psql_bench -tA -F ' ' -c 'select relname, autovacuum_count, autoanalyze_count from pg_stat_user_tables order by relname' 2>/dev/null || true
+}
+# What autovacuum's workers are doing now ("VACUUM ANALYZE public.usage_records", ...), comma-separated.
+autovacuum_running() {
+    psql_bench -tA -c "select string_agg(regexp_replace(query, '^autovacuum: ', ''), ', ') from pg_stat_activity where backend_type = 'autovacuum worker'" 2>/dev/null || true
+}
+# Autovacuum over a probe: the tables it finished with (counts before and after), and what it was doing at either end.
+autovacuum_summary() { # counts-before counts-after running-at-start running-at-end
+    local finished
+    local -a parts=()
+    finished="$(join <(printf '%s\n' "$1") <(printf '%s\n' "$2") | awk '
+        $4 > $2 { v = v (v ? ", " : "") "vacuum " $1 }
+        $5 > $3 { v = v (v ? ", " : "") "analyze " $1 }
+        END { print v }')"
+    [[ -z "$finished" ]] || parts+=("finished: $finished")
+    [[ -z "$3" ]] || parts+=("running at the start: $3")
+    [[ -z "$4" ]] || parts+=("running at the end: $4")
+    if ((${#parts[@]} == 0)); then
+        printf 'none'
+    else
+        printf '%s' "${parts[0]}"
+        printf '; %s' "${parts[@]:1}"
+    fi
+}
+
+# One request at a time, the upstream directly and through the API in turn (Almyty.Bench latency with a baseline):
+#   run_latency name baseline-name [latency options...] -> a record for each
+#     name|count|errors|first p50|first p90|first p99|total p50|total p90|total p99|header p50|header p99|stolen%
+#   and one of the machine while the pair was measured (the warm-up excluded)
+#     name|stolen%|api%|postgres backends%|postgres other%|upstream%|other%|autovacuum
+latencies=()
+probe_machine=()
+run_latency() {
+    local name="$1" baseline="$2" out err pid sys0 sys1 t0 t1 api0 api1 pg0 pg1 up0 up1 av0 av1 run0 run1 stolen
+    shift 2
+    out="$WORK_DIR/$name.latency"
+    err="$WORK_DIR/$name.latency-err"
+    say "$name: Almyty.Bench latency (one connection each, one request at a time, in turn with $baseline)"
+    "${BENCH_TOOL[@]}" latency "$@" </dev/null >"$out" 2>"$err" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null && ! grep -q '^measuring' "$err"; do
+        sleep 0.05
+    done
+    av0="$(autovacuum_counts)"
+    run0="$(autovacuum_running)"
+    api0="$(proc_ticks "$API_PID")"
+    pg0="$(pg_ticks_split)"
+    up0="$(proc_ticks "$UPSTREAM_PID")"
+    sys0="$(system_ticks)"
+    t0="$(date +%s.%N)"
+    wait "$pid" || true
+    t1="$(date +%s.%N)"
+    sys1="$(system_ticks)"
+    api1="$(proc_ticks "$API_PID")"
+    pg1="$(pg_ticks_split)"
+    up1="$(proc_ticks "$UPSTREAM_PID")"
+    av1="$(autovacuum_counts)"
+    run1="$(autovacuum_running)"
+    [[ "$(wc -l <"$out")" == 2 && "$(awk -F'\t' '{ print NF }' "$out" | sort -u)" == 10 ]] ||
+        die "Almyty.Bench latency printed no result for $name: $(cat "$out" "$err")"
+    stolen="$(stolen_pct "$sys0" "$sys1")"
+    latencies+=("$baseline|$(sed -n 1p "$out" | tr '\t' '|')|$stolen")
+    latencies+=("$name|$(sed -n 2p "$out" | tr '\t' '|')|$stolen")
+    printf '    %s: %s\n    %s: %s\n' "$baseline" "$(sed -n 1p "$out")" "$name" "$(sed -n 2p "$out")" >&2
+
+    local elapsed api_pct pgb_pct pgo_pct up_pct busy_pct other_pct b0 tt0 b1 tt1 pgb0 pgo0 pgb1 pgo1 autovacuum
+    elapsed="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+    read -r pgb0 pgo0 <<<"$pg0"
+    read -r pgb1 pgo1 <<<"$pg1"
+    api_pct="$(pct "$api0" "$api1" "$elapsed")"
+    pgb_pct="$(pct "$pgb0" "$pgb1" "$elapsed")"
+    pgo_pct="$(pct "$pgo0" "$pgo1" "$elapsed")"
+    up_pct="$(pct "$up0" "$up1" "$elapsed")"
+    read -r b0 tt0 _ <<<"$sys0"
+    read -r b1 tt1 _ <<<"$sys1"
+    busy_pct="$(awk -v b0="$b0" -v t0="$tt0" -v b1="$b1" -v t1="$tt1" -v n="$NPROC" \
+        'BEGIN { printf "%.0f", (t1 > t0 ? 100 * n * (b1 - b0) / (t1 - t0) : 0) }')"
+    other_pct="?"
+    if [[ "$api_pct$pgb_pct$pgo_pct$up_pct" != *"?"* ]]; then
+        other_pct=$((busy_pct - api_pct - pgb_pct - pgo_pct - up_pct - stolen))
+        ((other_pct >= 0)) || other_pct=0
+    fi
+    autovacuum="$(autovacuum_summary "$av0" "$av1" "$run0" "$run1" | tr '|' '/')"
+    probe_machine+=("$name|$stolen|$api_pct|$pgb_pct|$pgo_pct|$up_pct|$other_pct|$autovacuum")
+    printf '    while measuring (%.1f s): CPU%% api %s, postgres backends %s, postgres other %s, upstream %s, other (the probe included) %s, stolen %s; autovacuum: %s\n' \
+        "$elapsed" "$api_pct" "$pgb_pct" "$pgo_pct" "$up_pct" "$other_pct" "$stolen" "$autovacuum" >&2
+}
+DIRECT_HEADER="Authorization: Bearer bench-upstream-key"
+API_HEADER="Authorization: Bearer $TOKEN"
 if ((direct_ok && chat_ok)); then
-    LATENCY_TOKEN=bench-upstream-key run_latency latency-direct "$UPSTREAM_URL/v1/chat/completions" "$DIRECT_BODY" --count "$LATENCY_COUNT" --warmup "$LATENCY_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS"
-    run_latency latency-api "$BASE_URL$CHAT_PATH" "$ONE_OFF_BODY" --count "$LATENCY_COUNT" --warmup "$LATENCY_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS"
+    run_latency latency-api latency-direct \
+        --baseline-url "$UPSTREAM_URL/v1/chat/completions" --baseline-body "$DIRECT_BODY" --baseline-header "$DIRECT_HEADER" \
+        --url "$BASE_URL$CHAT_PATH" --body "$ONE_OFF_BODY" --header "$API_HEADER" \
+        --count "$LATENCY_COUNT" --warmup "$LATENCY_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS"
 fi
 
 STREAM_WHY=""
@@ -713,10 +813,11 @@ elif [[ "$PROBE_CODE" != 200 || "$PROBE_TYPE" != text/event-stream* ]]; then
 elif [[ "$PROBE_BODY" != *"event: delta"* || "$PROBE_BODY" != *"event: done"* ]]; then
     STREAM_WHY="a streamed chat through the API carried no delta or no done event"
 else
-    LATENCY_TOKEN=bench-upstream-key run_latency stream-direct "$UPSTREAM_URL/v1/chat/completions" "$DIRECT_STREAM_BODY" \
-        --count "$STREAM_COUNT" --warmup "$STREAM_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS" --stream --first-marker '"content":"' --end-marker 'data: [DONE]'
-    run_latency stream-api "$BASE_URL$CHAT_PATH" "$STREAM_BODY" \
-        --count "$STREAM_COUNT" --warmup "$STREAM_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS" --stream --first-marker 'event: delta' --end-marker 'event: done'
+    run_latency stream-api stream-direct --stream \
+        --baseline-url "$UPSTREAM_URL/v1/chat/completions" --baseline-body "$DIRECT_STREAM_BODY" --baseline-header "$DIRECT_HEADER" \
+        --baseline-first-marker '"content":"' --baseline-end-marker 'data: [DONE]' \
+        --url "$BASE_URL$CHAT_PATH" --body "$STREAM_BODY" --header "$API_HEADER" --first-marker 'event: delta' --end-marker 'event: done' \
+        --count "$STREAM_COUNT" --warmup "$STREAM_WARMUP" --warmup-seconds "$LATENCY_WARMUP_SECONDS"
 fi
 if [[ -n "$STREAM_WHY" ]]; then
     SKIPPED=$((SKIPPED + 1))
@@ -998,14 +1099,17 @@ EOF
 
 ### What the API adds to one chat
 
-One request at a time on one kept-alive connection (\`Almyty.Bench latency\`, a warm-up of at least
-$LATENCY_WARMUP requests and $LATENCY_WARMUP_SECONDS s, then $LATENCY_COUNT measured): the upstream directly, then a one-off
-chat through the API. The warm-up is also timed because the probe is a .NET program: while its own tiered JIT
-is still compiling in the background it takes CPU from the processes it measures (with 300 requests alone,
-about 0.3 s, a probe measured a p99 of 7.3 ms through the API where the same API gave 2.4 ms after 3 s). The
-difference of the two is the time the service adds; \`X-Almyty-Overhead-Ms\` is the service's own account of
-it on each response (its time less the upstream call). "CPU stolen" is the hypervisor's share (see Sampling)
-over the whole probe, warm-up included, in % of one core.
+One request at a time on one kept-alive connection each (\`Almyty.Bench latency\`, a warm-up of at least
+$LATENCY_WARMUP requests and $LATENCY_WARMUP_SECONDS s, then $LATENCY_COUNT measured): the upstream directly and a one-off chat
+through the API in turn (one direct call, one chat, one direct call, ...), so that both see the same moments of
+this shared machine and their difference is the time the service adds rather than the difference between two
+stretches of time. (Runs before 2026-11-28 measured the upstream first and the API after it.) The warm-up is
+also timed because the probe is a .NET program: while its own tiered JIT is still compiling in the background it
+takes CPU from the processes it measures (with 300 requests alone, about 0.3 s, a probe measured a p99 of 7.3 ms
+through the API where the same API gave 2.4 ms after 3 s). \`X-Almyty-Overhead-Ms\` is the service's own account
+of the time it adds, on each response (its time less the upstream call). "CPU stolen" is the hypervisor's share
+(see Sampling) while the probe measured, in % of one core; where the rest of the CPU went is in the last table
+of this section.
 
 | Path | Requests | Errors | p50 ms | p90 ms | p99 ms | X-Almyty-Overhead-Ms p50 | X-Almyty-Overhead-Ms p99 | CPU stolen |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -1031,6 +1135,24 @@ EOF
         stream_row "$stream_api" 'streamed chat through the API'
         printf '| **added by the API** | | | **%s** | | | | | |\n' "$FIRST_DELTA_P50"
     fi
+    cat <<EOF
+
+### The machine while the probes measured
+
+CPU time from \`/proc\` over each probe's measured part (its warm-up excluded), in % of one core (the machine has
+$((NPROC * 100))%): PostgreSQL's backends serving the API's connections apart from the rest of the cluster (its
+background processes, and the autovacuum workers that ended meanwhile); "other" is the rest of the machine, the
+probe itself included. "Autovacuum" names the tables whose vacuum or analyze finished during the probe
+(\`pg_stat_user_tables\`) and what autovacuum's workers were doing at either end (\`pg_stat_activity\`).
+
+| Probe | CPU stolen | API | PostgreSQL backends | PostgreSQL other | Upstream | Other | Autovacuum |
+|---|---:|---:|---:|---:|---:|---:|---|
+EOF
+    for r in "${probe_machine[@]}"; do
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(field "$r" 0)" "$(with_pct "$(field "$r" 1)")" "$(with_pct "$(field "$r" 2)")" \
+            "$(with_pct "$(field "$r" 3)")" "$(with_pct "$(field "$r" 4)")" "$(with_pct "$(field "$r" 5)")" "$(with_pct "$(field "$r" 6)")" "$(field "$r" 7)"
+    done
+    ((${#probe_machine[@]} > 0)) || printf '| not measured | | | | | | | |\n'
     cat <<EOF
 
 ## Against the targets
