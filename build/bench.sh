@@ -687,24 +687,35 @@ done
 psql_bench() {
     PGPASSWORD="$PG_PASSWORD" "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" "$@"
 }
-# The cluster's CPU ticks in two parts, "backends other": the backends serving a client (the API's connections),
-# and everything else (the postmaster, its background processes, and the children it has reaped: autovacuum's
-# workers mostly).
-pg_ticks_split() {
-    local backends=0 other stat pid
+# The cluster's CPU ticks, for pg_split: a first line with the postmaster's own and its reaped children's, then
+# "pid ticks kind" for each live child, kind b for a backend serving a client (the API's connections), o for the
+# others (background processes, autovacuum's workers).
+pg_snapshot() {
+    local stat pid kind
     local -a f
-    other="$(proc_ticks "$PG_POSTMASTER_PID" all)"
-    other="${other:-0}"
+    proc_ticks "$PG_POSTMASTER_PID" all
     for pid in $(pgrep -P "$PG_POSTMASTER_PID"); do
         { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
         read -ra f <<<"${stat##*) }"
+        kind=o
         if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '([0-9]*)'; then
-            backends=$((backends + f[11] + f[12]))
-        else
-            other=$((other + f[11] + f[12]))
+            kind=b
         fi
+        echo "$pid $((f[11] + f[12])) $kind"
     done
-    echo "$backends $other"
+}
+# Two snapshots -> "backend-ticks other-ticks" between them. A child that ended meanwhile has all its ticks in the
+# postmaster's reaped ones, and its ticks before the first snapshot are taken off again there: the sum is exact,
+# and the part a backend that ended spent meanwhile is counted as the cluster's other work.
+pg_split() { # snapshot-before snapshot-after
+    awk '
+        FNR == 1 { if (NR == 1) reaped0 = $1; else reaped1 = $1; next }
+        NR == FNR { before[$1] = $2; next }
+        { seen[$1] = 1; d = $2 - ($1 in before ? before[$1] : 0); if ($3 == "b") b += d; else o += d }
+        END {
+            for (pid in before) if (!(pid in seen)) o -= before[pid]
+            printf "%d %d\n", b, o + reaped1 - reaped0
+        }' <(printf '%s\n' "$1") <(printf '%s\n' "$2")
 }
 # "table vacuums analyzes" lines: how often autovacuum has vacuumed and analyzed each table so far.
 autovacuum_counts() {
@@ -728,8 +739,8 @@ autovacuum_summary() { # counts-before counts-after running-at-start running-at-
     if ((${#parts[@]} == 0)); then
         printf 'none'
     else
-        printf '%s' "${parts[0]}"
-        printf '; %s' "${parts[@]:1}"
+        local IFS=$'\x1f'
+        printf '%s' "${parts[*]}" | sed 's/\x1f/; /g'
     fi
 }
 
@@ -754,7 +765,7 @@ run_latency() {
     av0="$(autovacuum_counts)"
     run0="$(autovacuum_running)"
     api0="$(proc_ticks "$API_PID")"
-    pg0="$(pg_ticks_split)"
+    pg0="$(pg_snapshot)"
     up0="$(proc_ticks "$UPSTREAM_PID")"
     sys0="$(system_ticks)"
     t0="$(date +%s.%N)"
@@ -762,7 +773,7 @@ run_latency() {
     t1="$(date +%s.%N)"
     sys1="$(system_ticks)"
     api1="$(proc_ticks "$API_PID")"
-    pg1="$(pg_ticks_split)"
+    pg1="$(pg_snapshot)"
     up1="$(proc_ticks "$UPSTREAM_PID")"
     av1="$(autovacuum_counts)"
     run1="$(autovacuum_running)"
@@ -773,13 +784,12 @@ run_latency() {
     latencies+=("$name|$(sed -n 2p "$out" | tr '\t' '|')|$stolen")
     printf '    %s: %s\n    %s: %s\n' "$baseline" "$(sed -n 1p "$out")" "$name" "$(sed -n 2p "$out")" >&2
 
-    local elapsed api_pct pgb_pct pgo_pct up_pct busy_pct other_pct b0 tt0 b1 tt1 pgb0 pgo0 pgb1 pgo1 autovacuum
+    local elapsed api_pct pgb_pct pgo_pct up_pct busy_pct other_pct b0 tt0 b1 tt1 pgb pgo autovacuum
     elapsed="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
-    read -r pgb0 pgo0 <<<"$pg0"
-    read -r pgb1 pgo1 <<<"$pg1"
+    read -r pgb pgo <<<"$(pg_split "$pg0" "$pg1")"
     api_pct="$(pct "$api0" "$api1" "$elapsed")"
-    pgb_pct="$(pct "$pgb0" "$pgb1" "$elapsed")"
-    pgo_pct="$(pct "$pgo0" "$pgo1" "$elapsed")"
+    pgb_pct="$(pct 0 "$pgb" "$elapsed")"
+    pgo_pct="$(pct 0 "$pgo" "$elapsed")"
     up_pct="$(pct "$up0" "$up1" "$elapsed")"
     read -r b0 tt0 _ <<<"$sys0"
     read -r b1 tt1 _ <<<"$sys1"
