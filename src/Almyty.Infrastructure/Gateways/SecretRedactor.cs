@@ -10,6 +10,7 @@ internal static partial class SecretRedactor
 {
     public const int MaxMessageLength = 500;
     private const string Redacted = "[redacted]";
+    private const int SearchedLength = 4 * MaxMessageLength;
 
     public static string Redact(string? text, string apiKey)
     {
@@ -18,14 +19,13 @@ internal static partial class SecretRedactor
             return string.Empty;
         }
 
+        // Only the start can be shown; cutting first bounds the search for the key's echoes (a run of a key cut here
+        // is still found, down to fewer characters than KeyEchoes.MinimumRun).
+        text = Characters.CountIsAtMost(text, SearchedLength) ? text : Characters.Truncate(text, SearchedLength);
         if (!string.IsNullOrEmpty(apiKey))
         {
+            text = WithoutKeyEchoes(text, apiKey);
             text = KeyAsWritten(apiKey).Replace(text.Replace(apiKey, Redacted, StringComparison.Ordinal), Redacted);
-            if (Characters.Count(apiKey) >= 12)
-            {
-                // Providers often echo a key shortened ("sk-abc...wxyz"); the last characters alone are not secret.
-                text = text.Replace(Characters.Truncate(apiKey, 8), Redacted, StringComparison.Ordinal);
-            }
         }
 
         text = KeyLike().Replace(text, Redacted);
@@ -33,6 +33,26 @@ internal static partial class SecretRedactor
         // Every control character goes, NUL included, which PostgreSQL cannot store: the message may become a lastError.
         text = string.Concat(text.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? ' ' : c)).Trim();
         return Characters.CountIsAtMost(text, MaxMessageLength) ? text : Characters.Truncate(text, MaxMessageLength - 1) + "…";
+    }
+
+    /// <summary>Every run of the key's characters long enough to matter (<see cref="KeyEchoes"/>), however it is written.</summary>
+    private static string WithoutKeyEchoes(string text, string apiKey)
+    {
+        var echoes = KeyEchoes.Find(text, apiKey);
+        if (echoes.Count == 0)
+        {
+            return text;
+        }
+
+        var redacted = new StringBuilder(text.Length);
+        var next = 0;
+        foreach (var (start, length) in echoes)
+        {
+            redacted.Append(text, next, start - next).Append(Redacted);
+            next = start + length;
+        }
+
+        return redacted.Append(text, next, text.Length - next).ToString();
     }
 
     /// <summary>

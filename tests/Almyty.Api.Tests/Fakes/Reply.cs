@@ -49,13 +49,16 @@ public static class Reply
     /// <summary>
     /// An error in the provider's own format: OpenAI <c>{"error":{"message","type","param","code"}}</c>, Anthropic
     /// <c>{"type":"error","error":{"type","message"}}</c>. <paramref name="message"/> may hold <c>{key}</c>, replaced by
-    /// the key the request carried (providers echo keys back), and <c>{key:url}</c>, the same escaped for a URL.
+    /// the key the request carried (providers echo keys back), <c>{key:url}</c>, the same escaped for a URL, and
+    /// <c>{key:unprefixed}</c>, the key without its first three characters (the "sk-" some providers leave out).
     /// </summary>
     public static UpstreamBehaviour Error(int status, string message, string? type = null, string? code = null, int? retryAfterSeconds = null) =>
         exchange =>
         {
             var key = exchange.Request.ApiKey ?? string.Empty;
-            var text = message.Replace("{key}", key, StringComparison.Ordinal).Replace("{key:url}", Uri.EscapeDataString(key), StringComparison.Ordinal);
+            var text = message.Replace("{key}", key, StringComparison.Ordinal)
+                .Replace("{key:url}", Uri.EscapeDataString(key), StringComparison.Ordinal)
+                .Replace("{key:unprefixed}", key.Length > 3 ? key[3..] : key, StringComparison.Ordinal);
             JsonObject body = exchange.Protocol == WireProtocol.OpenAi
                 ? new JsonObject
                 {

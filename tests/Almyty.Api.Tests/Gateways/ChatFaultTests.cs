@@ -308,6 +308,28 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
         }
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task A_key_echoed_without_its_prefix_is_redacted_in_the_chat_error_the_test_result_and_last_error(string kind)
+    {
+        var scenario = Upstream.NewScenarioWithKey("sk-ECHOSECRET-{0}").Always(Reply.Error(401, "Incorrect API key provided: {key} (also {key:unprefixed})"));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, kind);
+
+        using var chat = await client.ChatAsync(provider, "Hi");
+        using var test = await client.TestConnectionAsync(provider);
+
+        var chatError = await chat.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_AUTH_FAILED");
+        var testResult = await test.ShouldSucceedAsync();
+        var lastError = (await client.GetProviderDataAsync(provider))["lastError"]!.GetValue<string>();
+        foreach (var text in new[] { chatError.Message(), testResult["error"]!["message"]!.GetValue<string>(), lastError })
+        {
+            text.ShouldContain("Incorrect API key provided: [redacted] (also [redacted])");
+            text.ShouldNotContain("ECHOSECRET");
+        }
+    }
+
     [Fact]
     public async Task A_redirect_whose_location_holds_the_key_escaped_for_a_url_is_reported_without_it()
     {

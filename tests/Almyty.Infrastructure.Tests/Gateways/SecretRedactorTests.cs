@@ -62,4 +62,40 @@ public sealed class SecretRedactorTests
 
         SecretRedactor.Redact($"bad key {key}", key).ShouldBe("bad key [redacted]");
     }
+
+    [Theory]
+    [InlineData("Incorrect API key provided: {0}.", "key/abcdefghijklmnopQRSTUV0123456789=")]
+    [InlineData("Key ends in {0}.", "QRSTUV0123456789=")]
+    [InlineData("Key starts {0}, quoted in a URL.", "AZ%2Bkey%2Fab")]
+    [InlineData("Key middle {0}, quoted in JSON.", "key\\/abcdefgh")]
+    [InlineData("Eight: {0}.", "hijklmno")]
+    public void Redact_takes_out_a_run_of_eight_or_more_of_the_keys_characters_however_written(string template, string echoed)
+    {
+        var message = SecretRedactor.Redact(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, echoed), Key);
+
+        message.ShouldBe(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, "[redacted]"));
+    }
+
+    [Fact]
+    public void Redact_takes_out_the_key_without_its_public_prefix_next_to_the_whole_key()
+    {
+        const string ProviderKey = "sk-ECHOSECRET-echo401-zz99";
+
+        SecretRedactor.Redact($"Incorrect API key provided: {ProviderKey} (also {ProviderKey[3..]})", ProviderKey)
+            .ShouldBe("Incorrect API key provided: [redacted] (also [redacted])");
+    }
+
+    [Fact]
+    public void Redact_leaves_runs_shorter_than_eight_like_the_published_hint()
+    {
+        SecretRedactor.Redact("Use the key ending in 6789= or 0123456 instead.", Key)
+            .ShouldBe("Use the key ending in 6789= or 0123456 instead.");
+    }
+
+    [Fact]
+    public void Redact_takes_out_a_short_key_only_whole()
+    {
+        SecretRedactor.Redact("Key abc12 refused; abc1 and bc12 are not it.", "abc12")
+            .ShouldBe("Key [redacted] refused; abc1 and bc12 are not it.");
+    }
 }
