@@ -75,8 +75,8 @@ internal static class AuthenticationSetup
         {
             OnTokenValidated = context =>
             {
-                // A token that names no organization cannot be scoped to one: it is not a token of ours.
-                var organization = context.Principal?.FindFirst(AlmytyClaims.OrganizationId)?.Value;
+                // A token that names no organization, or several, cannot be scoped to one: it is not a token of ours.
+                var organization = AlmytyClaims.OnlyValue(context.Principal, AlmytyClaims.OrganizationId);
                 if (string.IsNullOrWhiteSpace(organization) || !Characters.CountIsAtMost(organization, Domain.Providers.ProviderRules.OrganizationIdMaxLength))
                 {
                     context.Fail("The token has no usable org_id claim.");

@@ -14,6 +14,6 @@ internal sealed class HttpContextCurrentPrincipal(IHttpContextAccessor accessor)
     private string? Claim(string type)
     {
         var user = accessor.HttpContext?.User;
-        return user?.Identity?.IsAuthenticated == true ? user.FindFirst(type)?.Value : null;
+        return user?.Identity?.IsAuthenticated == true ? AlmytyClaims.OnlyValue(user, type) : null;
     }
 }

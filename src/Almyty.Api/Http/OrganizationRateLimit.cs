@@ -37,7 +37,7 @@ internal sealed class OrganizationRateLimit(RequestDelegate next, IOptions<RateL
         var limit = _options.PermitsPerWindow;
         if (limit <= 0
             || context.User.Identity?.IsAuthenticated != true
-            || context.User.FindFirst(AlmytyClaims.OrganizationId)?.Value is not { Length: > 0 } organization)
+            || AlmytyClaims.OnlyValue(context.User, AlmytyClaims.OrganizationId) is not { Length: > 0 } organization)
         {
             return next(context);
         }

@@ -209,6 +209,23 @@ public sealed class AuthenticationTests(ApiFactory factory) : IClassFixture<ApiF
         await response.ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
     }
 
+    public static TheoryData<object> OrganizationIdsThatNameNoSingleOrganization() => new()
+    {
+        new List<string> { "org-multi-a", "org-multi-b" },
+        true,
+        42,
+        new Dictionary<string, object> { ["id"] = "org-multi-a" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OrganizationIdsThatNameNoSingleOrganization))]
+    public async Task A_token_whose_org_id_is_not_one_string_is_401(object organizationId)
+    {
+        var response = await GetProvidersWithAsync(Bearer(Tokens.MintWithClaimValues(organizationId, "owner")));
+
+        await response.ShouldBeErrorAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+    }
+
     [Fact]
     public async Task A_401_never_echoes_the_token()
     {

@@ -106,6 +106,33 @@ public sealed class RoleTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Theory]
+    [InlineData("owner", "viewer")]
+    [InlineData("viewer", "owner")]
+    [InlineData("owner", "owner")]
+    public async Task A_token_with_several_roles_is_forbidden_everything_whatever_their_order(string first, string second)
+    {
+        var organization = ProviderSeed.UniqueOrganization("several-roles");
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.MintWithClaimValues(organization, new[] { first, second }));
+
+        using var listed = await client.GetAsync(ProviderSeed.Url, TestContext.Current.CancellationToken);
+        await listed.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+        using var created = await client.PostJsonAsync(ProviderSeed.Url, new { name = "By two roles", provider = "openai", apiKey = "sk-several-roles-000000000" });
+        await created.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task A_role_that_is_not_a_string_is_forbidden()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.MintWithClaimValues(ProviderSeed.UniqueOrganization("role-type"), true));
+
+        using var listed = await client.GetAsync(ProviderSeed.Url, TestContext.Current.CancellationToken);
+
+        await listed.ShouldBeErrorAsync(HttpStatusCode.Forbidden, "FORBIDDEN");
+    }
+
+    [Theory]
     [InlineData("superuser")]
     [InlineData("root")]
     [InlineData("Owner")]

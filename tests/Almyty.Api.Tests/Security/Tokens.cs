@@ -29,6 +29,20 @@ internal static class Tokens
         DateTime? notBefore = null,
         DateTime? expires = null,
         bool withExpiry = true,
+        string organizationClaim = "org_id") =>
+        MintWithClaimValues(organizationId, role, subject, signingKey, issuer, audience, notBefore, expires, withExpiry, organizationClaim);
+
+    /// <summary>As <see cref="Mint"/>, with an <c>org_id</c> and a <c>role</c> of any JSON value (an array, a boolean, ...).</summary>
+    public static string MintWithClaimValues(
+        object? organizationId,
+        object? role,
+        string subject = "user-tokens",
+        string signingKey = ApiFactory.SigningKey,
+        string? issuer = Issuer,
+        string? audience = Audience,
+        DateTime? notBefore = null,
+        DateTime? expires = null,
+        bool withExpiry = true,
         string organizationClaim = "org_id")
     {
         var now = DateTime.UtcNow;
