@@ -3,6 +3,7 @@ using Almyty.Api.Http;
 using Almyty.Api.OpenApi;
 using Almyty.Application.Common.Abstractions;
 using Almyty.Application.Common.Behaviors;
+using Almyty.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Almyty.Api;
@@ -32,7 +33,7 @@ public static class DependencyInjection
             options.AddServerHeader = false;
             options.Limits.MaxRequestBodySize = configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? DefaultMaxRequestBodyBytes;
         });
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName))
+        services.AddOptions<RateLimitOptions>().BindListingUnconvertible(configuration.GetSection(RateLimitOptions.SectionName))
             .Validate(o => o.PermitsPerWindow >= 0, "RateLimiting__PermitsPerWindow must be 0 (no limit) or more.")
             .Validate(o => o.WindowSeconds is >= 1 and <= 86_400, "RateLimiting__WindowSeconds must be between 1 and 86400.")
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using Almyty.Application.Chat;
 using Almyty.Application.Common.Abstractions;
 using Almyty.Application.Gateways;
 using Almyty.Application.Usage;
+using Almyty.Infrastructure.Configuration;
 using Almyty.Infrastructure.Gateways;
 using Almyty.Infrastructure.Pricing;
 using Almyty.Infrastructure.Usage;
@@ -28,7 +29,7 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
 
         services.AddOptions<DatabaseOptions>()
-            .Bind(configuration.GetSection(DatabaseOptions.SectionName))
+            .BindListingUnconvertible(configuration.GetSection(DatabaseOptions.SectionName))
             .Configure(options => options.ConnectionString = configuration.GetConnectionString(ConnectionStringName))
             .Validate(
                 options => !string.IsNullOrWhiteSpace(options.ConnectionString),
@@ -43,7 +44,7 @@ public static class DependencyInjection
         // re-rented in between was pulled from under its new request (PooledContextTests).
         services.AddScoped<IAlmytyDbContext>(PersistenceSetup.RentFor);
 
-        services.AddOptions<ProviderCacheOptions>().Bind(configuration.GetSection(ProviderCacheOptions.SectionName))
+        services.AddOptions<ProviderCacheOptions>().BindListingUnconvertible(configuration.GetSection(ProviderCacheOptions.SectionName))
             .Validate(o => o.MaxAgeSeconds is >= 1 and <= 86_400, "ProviderCache__MaxAgeSeconds must be between 1 and 86400.")
             .Validate(o => o.Capacity is >= 1 and <= 1_000_000, "ProviderCache__Capacity must be between 1 and 1000000.")
             .Validate(o => o.HeartbeatSeconds is >= 1 and <= 300, "ProviderCache__HeartbeatSeconds must be between 1 and 300.")
@@ -53,19 +54,19 @@ public static class DependencyInjection
         services.AddScoped<IProviderConnections, ProviderConnections>();
         services.AddHostedService<ProviderChangeListener>();
 
-        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<SecretsOptions>().BindListingUnconvertible(configuration.GetSection(SecretsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
 
         // Checked at start, like Usage below: a value that does not parse would otherwise fail the first call that needs it.
-        services.AddOptions<EgressOptions>().Bind(configuration.GetSection(EgressOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<EgressOptions>().BindListingUnconvertible(configuration.GetSection(EgressOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<EgressPolicy>();
         services.AddSingleton<IEgressPolicy>(provider => provider.GetRequiredService<EgressPolicy>());
 
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindListingUnconvertible(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.SectionName))
+        services.AddOptions<ChatOptions>().BindListingUnconvertible(configuration.GetSection(ChatOptions.SectionName))
             .Validate(o => o.HistoryMaxTurns is >= 0 and <= 10_000, "Chat__HistoryMaxTurns must be between 0 and 10000.")
             .Validate(o => o.HistoryMaxCharacters is >= 0 and <= 10_000_000, "Chat__HistoryMaxCharacters must be between 0 and 10000000.")
             .Validate(o => o.DefaultTimeoutSeconds is >= 1 and <= 600, "Chat__DefaultTimeoutSeconds must be between 1 and 600.")
@@ -76,7 +77,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<IPriceCatalog, PriceCatalog>();
         // Nothing to check but the parse; without this an unparsable value surfaced only when the first chat resolved UsageWriter.
-        services.AddOptions<UsageOptions>().Bind(configuration.GetSection(UsageOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<UsageOptions>().BindListingUnconvertible(configuration.GetSection(UsageOptions.SectionName)).ValidateOnStart();
         services.AddSingleton(provider => new UsageDataSource(NpgsqlDataSource.Create(
             PersistenceSetup.WithPerformanceDefaults(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString ?? string.Empty))));
         services.AddSingleton<IUsageRecorder, UsageWriter>();

@@ -1,5 +1,6 @@
 using Almyty.Api.Http;
 using Almyty.Domain.Common;
+using Almyty.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ internal static class AuthenticationSetup
 {
     public static IServiceCollection AddAlmytyAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<JwtOptions>().BindListingUnconvertible(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
         services.AddSingleton<TokenIssuer>();
 

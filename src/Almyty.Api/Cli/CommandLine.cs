@@ -18,7 +18,34 @@ internal static class CommandLine
           token --org <id> --role <owner|admin|member|viewer> [--sub <id>] [--expires <minutes>]
                              print a signed development token for an organization and role
           rotate-secrets     re-encrypt every stored API key under Secrets__ActiveKeyId
+
+        <command> --help (or -h) describes one command.
         """;
+
+    /// <summary>What <c>&lt;command&gt; --help</c> prints: the command's line of the usage above, and its options.</summary>
+    private static readonly Dictionary<string, string> CommandUsages = new(StringComparer.Ordinal)
+    {
+        ["migrate"] = """
+            Usage: Almyty.Api migrate
+
+            Apply pending database migrations and exit. Needs ConnectionStrings__Almyty.
+            """,
+        ["token"] = """
+            Usage: Almyty.Api token --org <id> --role <owner|admin|member|viewer> [--sub <id>] [--expires <minutes>]
+
+            Print a signed development token for an organization and role. Signs with Auth__Jwt__SigningKey (HS256).
+
+              --org <id>           the organization the token acts for (org_id claim); required
+              --role <role>        owner, admin, member or viewer; required
+              --sub <id>           the subject (sub claim); default cli:<org>
+              --expires <minutes>  how long the token is valid, 1 or more; default 60
+            """,
+        ["rotate-secrets"] = """
+            Usage: Almyty.Api rotate-secrets
+
+            Re-encrypt every stored API key under Secrets__ActiveKeyId. Needs ConnectionStrings__Almyty and Secrets__Keys__<id>.
+            """,
+    };
 
     public static bool IsCommand(string[] args) =>
         args.Length > 0 && (args[0] is "--help" or "-h" || (!args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal)));
@@ -26,6 +53,12 @@ internal static class CommandLine
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         var command = args[0];
+        if (CommandUsages.TryGetValue(command, out var commandUsage) && args.AsSpan(1).ContainsAny("--help", "-h"))
+        {
+            await Console.Out.WriteLineAsync(commandUsage);
+            return 0;
+        }
+
         var options = ParseOptions(args.AsSpan(1));
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>

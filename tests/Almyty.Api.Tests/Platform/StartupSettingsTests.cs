@@ -180,6 +180,78 @@ public sealed class StartupSettingsTests
         (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
     }
 
+    [Fact]
+    public async Task Unparsable_values_of_seven_groups_are_all_listed_together()
+    {
+        var environment = ValidSettings();
+        environment["Chat__DefaultTimeoutSeconds"] = "abc";
+        environment["Usage__SynchronousCommit"] = "maybe";
+        environment["Egress__AllowPrivateNetworks"] = "maybe";
+        environment["ProviderCache__Capacity"] = "lots";
+        environment["RateLimiting__WindowSeconds"] = "a-minute";
+        environment["Gateways__MaxRetryAttempts"] = "two";
+        environment["Database__MigrateOnStart"] = "maybe";
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        FailuresIn(run).ShouldBe(
+            [
+                "Chat__DefaultTimeoutSeconds must be a whole number.",
+                "Usage__SynchronousCommit must be true or false.",
+                "Egress__AllowPrivateNetworks must be true or false.",
+                "ProviderCache__Capacity must be a whole number.",
+                "RateLimiting__WindowSeconds must be a whole number.",
+                "Gateways__MaxRetryAttempts must be a whole number.",
+                "Database__MigrateOnStart must be true or false.",
+            ],
+            ignoreOrder: true,
+            run.StandardError);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+    }
+
+    [Fact]
+    public async Task An_unparsable_value_is_listed_with_a_range_failure_of_its_group_and_a_required_failure_of_another()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var environment = ValidSettings(database.ConnectionString);
+        environment["Chat__DefaultTimeoutSeconds"] = "abc";
+        environment["Chat__DefaultMaxTokens"] = "0";
+        environment["Secrets__ActiveKeyId"] = "nokey";
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        run.StandardError.ShouldContain(Heading);
+        FailuresIn(run).ShouldBe(
+            [
+                "Chat__DefaultTimeoutSeconds must be a whole number.",
+                "Chat__DefaultMaxTokens must be between 1 and 1000000.",
+                "Secrets__ActiveKeyId is 'nokey', but no Secrets__Keys__nokey is configured.",
+            ],
+            ignoreOrder: true,
+            run.StandardError);
+        run.StandardError.ShouldNotContain("Exception", Case.Sensitive);
+        run.StandardError.ShouldNotContain("'abc'");
+        (await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0, "nothing is migrated before the settings are fixed");
+    }
+
+    [Fact]
+    public async Task Two_unparsable_values_of_one_group_are_both_listed()
+    {
+        var environment = ValidSettings();
+        environment["Gateways__MaxRetryAttempts"] = "two";
+        environment["Gateways__CircuitFailureRatio"] = "half";
+
+        var run = await ApiProcess.RunAsync(environment, Timeout);
+
+        run.ExitCode.ShouldBe(1, run.StandardError);
+        FailuresIn(run).ShouldBe(
+            ["Gateways__MaxRetryAttempts must be a whole number.", "Gateways__CircuitFailureRatio must be a number."],
+            ignoreOrder: true,
+            run.StandardError);
+    }
+
     /// <summary>The lines of the failure list, without their bullets.</summary>
     private static List<string> FailuresIn(ProcessRun run) =>
         run.StandardError.Split('\n')
