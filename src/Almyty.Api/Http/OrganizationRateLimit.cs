@@ -48,17 +48,25 @@ internal sealed class OrganizationRateLimit(RequestDelegate next, IOptions<RateL
         var used = Interlocked.Increment(ref window.Used);
         var end = window.Start + length;
 
-        var headers = context.Response.Headers;
-        headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Remaining"] = Math.Max(0, limit - used).ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Reset"] = (end / 1000).ToString(CultureInfo.InvariantCulture);
+        // Set as the answer starts: the exception handler clears the headers of an answer it replaces (a body that
+        // is not valid JSON, say), and the request has been counted all the same.
+        context.Response.OnStarting(
+            static state =>
+            {
+                var (response, limit, remaining, reset) = ((HttpResponse, int, long, long))state;
+                response.Headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
+                response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+                response.Headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            },
+            (context.Response, limit, Math.Max(0L, limit - used), end / 1000));
         if (used <= limit)
         {
             return next(context);
         }
 
         var retryAfter = Math.Max(1, (end - now + 999) / 1000);
-        headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         return ErrorResults.Problem(
                 StatusCodes.Status429TooManyRequests,
                 ErrorCodes.RateLimited,

@@ -48,6 +48,23 @@ public sealed class RateLimitTests(RateLimitedApiFactory factory) : IClassFixtur
         (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + retryAfter).ShouldBe(Header(refused, "X-RateLimit-Reset"), tolerance: 2);
     }
 
+    [Theory]
+    [InlineData("{x")]
+    [InlineData("""{"unknownMember":1}""")]
+    public async Task A_body_refused_before_the_handler_is_counted_and_still_carries_the_budget(string body)
+    {
+        using var client = factory.NewOwner();
+        var ct = TestContext.Current.CancellationToken;
+
+        using var refused = await client.PostAsync("/llm-providers", new StringContent(body, MediaTypeHeaderValue.Parse("application/json")), ct);
+        using var next = await client.GetAsync("/llm-providers", ct);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        Header(refused, "X-RateLimit-Limit").ShouldBe(RateLimitedApiFactory.Limit);
+        Header(refused, "X-RateLimit-Remaining").ShouldBe(RateLimitedApiFactory.Limit - 1);
+        Header(next, "X-RateLimit-Remaining").ShouldBe(RateLimitedApiFactory.Limit - 2);
+    }
+
     [Fact]
     public async Task Another_organization_keeps_its_own_budget()
     {
