@@ -10,6 +10,9 @@ namespace Almyty.Api.Http;
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>Valid JSON that is not an object: an array, a string, a number, or <c>null</c> where a body is optional.</summary>
+    internal const string BodyNotAnObject = "The request body must be a JSON object.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
@@ -73,7 +76,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         {
             // Valid JSON that cannot become the request at all: an array, a string, a number.
             field = "body";
-            message = "The request body must be a JSON object.";
+            message = BodyNotAnObject;
         }
         else
         {

@@ -12,7 +12,7 @@ public static class ProviderValidationRules
         rule.Must(name => name is not null).WithMessage("'name' is required.")
             .Must(name => name is null || Characters.CountIsBetween(name.Trim(), 1, ProviderRules.NameMaxLength))
             .WithMessage($"'name' must be 1 to {ProviderRules.NameMaxLength} characters after trimming.")
-            .Must(name => name is null || !name.Trim().Any(char.IsControl)).WithMessage("'name' must not contain control characters.");
+            .Must(name => name is null || !Characters.HasControl(name.Trim())).WithMessage("'name' must not contain control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidProviderKind<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(kind => ProviderKinds.TryParse(kind, out _))
@@ -22,13 +22,13 @@ public static class ProviderValidationRules
         rule.Must(key => key is not null).WithMessage("'apiKey' is required.")
             .Must(key => key is null || Characters.CountIsBetween(key, 1, ProviderRules.ApiKeyMaxLength))
             .WithMessage($"'apiKey' must be 1 to {ProviderRules.ApiKeyMaxLength} characters.")
-            .Must(key => key is null || !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            .Must(key => key is null || !key.Any(c => char.IsWhiteSpace(c) || Characters.IsControl(c)))
             .WithMessage("'apiKey' must not contain whitespace or control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidModel<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(model => model is null || Characters.CountIsBetween(model, 1, ProviderRules.ModelMaxLength))
             .WithMessage($"'model' must be 1 to {ProviderRules.ModelMaxLength} characters.")
-            .Must(model => model is null || !model.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            .Must(model => model is null || !model.Any(c => char.IsWhiteSpace(c) || Characters.IsControl(c)))
             .WithMessage("'model' must not contain whitespace or control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidBaseUrl<T>(this IRuleBuilder<T, string?> rule) =>

@@ -11,7 +11,7 @@ public static class SessionValidationRules
     public static IRuleBuilderOptions<T, string?> ValidSessionTitle<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(title => title is null || Characters.CountIsBetween(ChatSession.NormalizeTitle(title)!, 1, ChatRules.TitleMaxLength))
             .WithMessage($"'title' must be 1 to {ChatRules.TitleMaxLength} characters after trimming; send null for no title.")
-            .Must(title => title is null || !ChatSession.NormalizeTitle(title)!.Any(char.IsControl))
+            .Must(title => title is null || !Characters.HasControl(ChatSession.NormalizeTitle(title)!))
             .WithMessage("'title' must not contain control characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidSessionSystemPrompt<T>(this IRuleBuilder<T, string?> rule) =>

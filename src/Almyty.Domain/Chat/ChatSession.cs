@@ -70,7 +70,7 @@ public sealed class ChatSession
     /// <summary>Whether <paramref name="title"/> may be stored after <see cref="NormalizeTitle"/>.</summary>
     public static bool IsValidTitle(string? title) =>
         NormalizeTitle(title) is not { } trimmed
-        || (Characters.CountIsBetween(trimmed, 1, ChatRules.TitleMaxLength) && !trimmed.Any(char.IsControl));
+        || (Characters.CountIsBetween(trimmed, 1, ChatRules.TitleMaxLength) && !Characters.HasControl(trimmed));
 
     /// <summary>Whether <paramref name="systemPrompt"/> may be stored: null, or some text within the provider configuration's limit.</summary>
     public static bool IsValidSystemPrompt(string? systemPrompt) =>

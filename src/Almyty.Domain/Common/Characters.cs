@@ -6,6 +6,20 @@ namespace Almyty.Domain.Common;
 /// </summary>
 public static class Characters
 {
+    /// <summary>
+    /// A control character as the contract counts them: C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F), which
+    /// <see cref="char.IsControl(char)"/> covers, and the line and paragraph separators U+2028 and U+2029, which break a
+    /// line as a line feed does although Unicode files them as separators.
+    /// </summary>
+    public static bool IsControl(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+
+    /// <summary>Whether <paramref name="value"/> holds a character that <see cref="IsControl(char)"/> refuses.</summary>
+    public static bool HasControl(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Any(IsControl);
+    }
+
     public static int Count(string value)
     {
         ArgumentNullException.ThrowIfNull(value);

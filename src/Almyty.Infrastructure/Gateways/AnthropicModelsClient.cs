@@ -16,8 +16,14 @@ internal sealed class AnthropicModelsClient(HttpClient http, UpstreamCaller call
     /// <summary>The largest page Anthropic serves.</summary>
     public const int PageSize = 1000;
 
-    /// <summary>More pages than this is a listing that does not end: refused rather than followed forever.</summary>
-    public const int MaxPages = 20;
+    /// <summary>
+    /// More pages than this is a listing that does not end: refused rather than followed forever. Generous, because a
+    /// provider may serve far fewer models per page than <see cref="PageSize"/> asks for.
+    /// </summary>
+    public const int MaxPages = 100;
+
+    /// <summary>More models than this is refused as well, however few pages carried them.</summary>
+    public const int MaxModels = 10_000;
 
     public async Task<ModelListOutcome> ListAsync(ModelListRequest request, CancellationToken cancellationToken)
     {
@@ -61,6 +67,11 @@ internal sealed class AnthropicModelsClient(HttpClient http, UpstreamCaller call
                     }
                 }
 
+                if (models.Models.Count > MaxModels)
+                {
+                    return ModelListOutcome.Failed(Invalid(string.Create(CultureInfo.InvariantCulture, $"The model list has more than {MaxModels:N0} models."), success.Elapsed));
+                }
+
                 if (!(body.TryGetProperty("has_more", out var hasMore) && hasMore.ValueKind == JsonValueKind.True))
                 {
                     return ModelListOutcome.Success(models.Models);
@@ -76,7 +87,7 @@ internal sealed class AnthropicModelsClient(HttpClient http, UpstreamCaller call
             }
         }
 
-        return ModelListOutcome.Failed(Invalid($"The model list did not end within {MaxPages} pages of {PageSize}.", null));
+        return ModelListOutcome.Failed(Invalid(string.Create(CultureInfo.InvariantCulture, $"The model list did not end within {MaxPages} pages ({models.Models.Count:N0} models so far)."), null));
     }
 
     private static Uri PageUri(Uri baseUrl, string? after)

@@ -45,7 +45,7 @@ internal static class WireJson
             return null;
         }
 
-        return model is not null && Characters.CountIsBetween(model, 1, ProviderRules.ModelMaxLength) && !model.Any(char.IsControl) ? model : null;
+        return model is not null && Characters.CountIsBetween(model, 1, ProviderRules.ModelMaxLength) && !Characters.HasControl(model) ? model : null;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Almyty.Api.Tests.Chat;
 /// </summary>
 public sealed class ReportedValuesTests(UpstreamApiFactory factory) : IClassFixture<UpstreamApiFactory>
 {
-    public static TheoryData<string> ImpossibleModels => new() { new string('m', 5000), "gpt-4o\0x", "gpt-4o\nx", string.Empty };
+    public static TheoryData<string> ImpossibleModels => new() { new string('m', 5000), "gpt-4o\0x", "gpt-4o\nx", "gpt-4o\u2028x", string.Empty };
 
     [Theory]
     [MemberData(nameof(ImpossibleModels))]

@@ -185,8 +185,40 @@ public sealed class ListProviderModelsTests(UpstreamApiFactory factory) : IClass
         using var response = await client.GetAsync($"{ChatApi.Route}/{provider}/models", Token);
 
         var error = await response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
-        error.Message().ShouldContain("20 pages");
-        scenario.Requests.Count.ShouldBe(20);
+        error.Message().ShouldEndWith("The model list did not end within 100 pages (100 models so far).");
+        scenario.Requests.Count.ShouldBe(100);
+    }
+
+    [Fact]
+    public async Task An_anthropic_listing_in_small_pages_is_followed_past_twenty_pages()
+    {
+        var scenario = Upstream.NewScenario();
+        scenario.ServedModels = [.. Enumerable.Range(1, 102).Select(i => new FakeModel($"claude-small-{i:D3}", $"Small {i}", DateTimeOffset.UnixEpoch))];
+        scenario.ModelPageSize = 3;
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "anthropic");
+
+        using var response = await client.GetAsync($"{ChatApi.Route}/{provider}/models", Token);
+
+        var data = await response.ShouldSucceedAsync();
+        data["models"]!.AsArray().Count.ShouldBe(102);
+        scenario.Requests.Count.ShouldBe(34);
+    }
+
+    [Fact]
+    public async Task An_anthropic_listing_of_more_than_ten_thousand_models_is_refused()
+    {
+        var scenario = Upstream.NewScenario();
+        scenario.ServedModels = [.. Enumerable.Range(1, 10_001).Select(i => new FakeModel($"claude-many-{i:D5}", $"Many {i}", DateTimeOffset.UnixEpoch))];
+        scenario.ModelPageSize = 200; // the test host caps an upstream answer at 64 KB
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "anthropic");
+
+        using var response = await client.GetAsync($"{ChatApi.Route}/{provider}/models", Token);
+
+        var error = await response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        error.Message().ShouldEndWith("The model list has more than 10,000 models.");
+        scenario.Requests.Count.ShouldBe(51, "refused on the page that took it past 10,000, not followed to the end");
     }
 
     [Fact]

@@ -81,6 +81,7 @@ public sealed class SessionEndpointTests(UpstreamApiFactory factory) : IClassFix
     [InlineData("""{"title":""}""", "title")]
     [InlineData("""{"title":"   "}""", "title")]
     [InlineData("""{"title":"Line\nbreak"}""", "title")]
+    [InlineData("""{"title":"Line\u2028separator"}""", "title")]
     [InlineData("""{"title":5}""", "title")]
     [InlineData("""{"systemPrompt":""}""", "systemPrompt")]
     [InlineData("""{"systemPrompt":" \n "}""", "systemPrompt")]
@@ -99,6 +100,36 @@ public sealed class SessionEndpointTests(UpstreamApiFactory factory) : IClassFix
 
         await response.ShouldBeValidationErrorAsync(field);
         (await factory.Database.CountAsync($"SELECT count(*) FROM chat_sessions WHERE organization_id = '{organization}'")).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData(" null ")]
+    [InlineData("[1]")]
+    [InlineData("\"str\"")]
+    [InlineData("0")]
+    public async Task Create_with_a_json_body_that_is_not_an_object_null_included_is_a_400_on_body(string json)
+    {
+        var organization = ChatApi.NewOrganization();
+        var client = factory.OwnerClient(organization);
+        var provider = await client.AddProviderAsync(Upstream.NewScenario());
+
+        using var response = await client.SendJsonAsync(HttpMethod.Post, SessionsApi.Url(provider), json);
+
+        var error = await response.ShouldBeValidationErrorAsync("body");
+        error["message"]!.GetValue<string>().ShouldBe("The request body must be a JSON object.");
+        (await factory.Database.CountAsync($"SELECT count(*) FROM chat_sessions WHERE organization_id = '{organization}'")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Create_with_an_empty_json_body_is_no_body_and_makes_a_session()
+    {
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(Upstream.NewScenario());
+
+        using var response = await client.SendJsonAsync(HttpMethod.Post, SessionsApi.Url(provider), string.Empty);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Token));
     }
 
     [Fact]

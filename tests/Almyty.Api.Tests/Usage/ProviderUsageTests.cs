@@ -189,6 +189,22 @@ public sealed class ProviderUsageTests(UpstreamApiFactory factory) : IClassFixtu
         ShouldAddUpTo(data["breakdown"]!.AsArray().Select(d => d!.AsObject()).ToList(), totals);
     }
 
+    [Theory]
+    [InlineData("to=9999-12-31T23:59:59.9999999Z", null, null, "F G A B C D E")]
+    [InlineData("to=9999-12-31T23:59:59.9999995Z", null, null, "F G A B C D E")]
+    [InlineData("from=2026-11-26&to=9999-12-31T23:59:59.9999999Z", "2026-11-26T00:00:00Z", null, "B C D E")]
+    [InlineData("to=9999-12-31T23:59:59.999999Z", null, "9999-12-31T23:59:59.999999Z", "F G A B C D E")]
+    [InlineData("from=9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.999999Z", null, "")]
+    [InlineData("from=9999-12-31T23:59:59.9999995Z&to=9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.999999Z", null, "")]
+    public async Task A_bound_in_the_last_microsecond_of_9999_is_no_end_as_to_and_selects_nothing_as_from(string window, string? from, string? to, string expected) =>
+        await The_window_is_from_inclusive_to_exclusive(window, from, to, expected);
+
+    [Theory]
+    [InlineData("from=2026-11-28T00:43:48.9401251Z&to=2026-11-28T00:43:48.9401259Z", "2026-11-28T00:43:48.940126Z", "2026-11-28T00:43:48.940126Z")]
+    [InlineData("from=2026-11-25T23:59:59.9999991Z&to=2026-11-25T23:59:59.9999999Z", "2026-11-26T00:00:00Z", "2026-11-26T00:00:00Z")]
+    public async Task A_window_valid_as_sent_that_rounds_to_nothing_is_an_empty_200(string window, string from, string to) =>
+        await The_window_is_from_inclusive_to_exclusive(window, from, to, "");
+
     [Fact]
     public async Task The_model_breakdown_is_ordered_by_cost_then_model_and_adds_up()
     {
@@ -243,6 +259,8 @@ public sealed class ProviderUsageTests(UpstreamApiFactory factory) : IClassFixtu
     [InlineData("to=1764115200", "to")]
     [InlineData("from=2026-11-27&to=2026-11-26", "to")]
     [InlineData("from=2026-11-26&to=2026-11-26T00:00:00Z", "to")]
+    [InlineData("from=2026-11-28T00:43:48.9401259Z&to=2026-11-28T00:43:48.9401251Z", "to")]
+    [InlineData("from=9999-12-31T23:59:59.9999999Z&to=9999-12-31T23:59:59.9999999Z", "to")]
     [InlineData("groupBy=week", "groupBy")]
     [InlineData("groupBy=Day", "groupBy")]
     public async Task A_bad_parameter_is_400_validation_error_naming_it(string parameters, string field)

@@ -78,6 +78,8 @@ public sealed class CreateProviderCommandValidatorTests
     [InlineData("Open\u0000AI")]
     [InlineData("Open\nAI")]
     [InlineData("Open\u007fAI")]
+    [InlineData("Open\u2028AI")]
+    [InlineData("Open\u2029AI")]
     public void Name_WithAControlCharacter_FailsOnName(string name) =>
         _validator.ShouldFailOnlyOn(Valid with { Name = name }, "name").ShouldContain("control characters");
 

@@ -25,9 +25,13 @@ public sealed class CreateSessionCommandValidatorTests
     public void Title_Of201Characters_FailsOnTitle() =>
         _validator.ShouldFailOnlyOn(Empty with { Title = new string('t', 201) }, "title");
 
-    [Fact]
-    public void Title_WithAControlCharacter_FailsOnTitle() =>
-        _validator.ShouldFailOnlyOn(Empty with { Title = "a\u0000b" }, "title").ShouldBe("'title' must not contain control characters.");
+    [Theory]
+    [InlineData("a\u0000b")]
+    [InlineData("a\u0085b")]
+    [InlineData("a\u2028b")]
+    [InlineData("a\u2029b")]
+    public void Title_WithAControlCharacter_FailsOnTitle(string title) =>
+        _validator.ShouldFailOnlyOn(Empty with { Title = title }, "title").ShouldBe("'title' must not contain control characters.");
 
     [Theory]
     [InlineData("")]

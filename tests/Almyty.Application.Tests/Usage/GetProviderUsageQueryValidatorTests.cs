@@ -49,6 +49,17 @@ public sealed class GetProviderUsageQueryValidatorTests
     public void From_Malformed_FailsOnFrom(string from) =>
         _validator.ShouldFailOnlyOn(Defaults with { From = from }, "from").ShouldContain("ISO 8601");
 
+    [Theory]
+    [InlineData("9999-12-31T23:59:59.9999999Z")]
+    [InlineData("9999-12-31T23:59:59.9999995Z")]
+    [InlineData("9999-12-31T23:59:59.999999Z")]
+    public void A_bound_in_the_last_microsecond_of_9999_IsValid(string bound)
+    {
+        _validator.ShouldBeValid(Defaults with { From = bound });
+        _validator.ShouldBeValid(Defaults with { To = bound });
+        _validator.ShouldBeValid(Defaults with { From = "2026-11-26", To = bound });
+    }
+
     [Fact]
     public void To_Malformed_FailsOnTo() =>
         _validator.ShouldFailOnlyOn(Defaults with { To = "2026-13-01" }, "to").ShouldContain("ISO 8601");
@@ -57,6 +68,8 @@ public sealed class GetProviderUsageQueryValidatorTests
     [InlineData("2026-11-26", "2026-11-27")]
     [InlineData("2026-11-26T00:00:00Z", "2026-11-26T00:00:00.000001Z")]
     [InlineData("2026-11-26T10:00:00+02:00", "2026-11-26T09:00:00Z")]
+    [InlineData("2026-11-28T00:43:48.9401251Z", "2026-11-28T00:43:48.9401259Z")]
+    [InlineData("9999-12-31T23:59:59.9999995Z", "9999-12-31T23:59:59.9999999Z")]
     public void From_BeforeTo_IsValid(string from, string to) => _validator.ShouldBeValid(Defaults with { From = from, To = to });
 
     [Theory]
@@ -64,6 +77,8 @@ public sealed class GetProviderUsageQueryValidatorTests
     [InlineData("2026-11-26", "2026-11-26")]
     [InlineData("2026-11-26", "2026-11-26T00:00:00Z")]
     [InlineData("2026-11-26T10:00:00+02:00", "2026-11-26T08:00:00Z")]
+    [InlineData("2026-11-28T00:43:48.9401259Z", "2026-11-28T00:43:48.9401251Z")]
+    [InlineData("9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999Z")]
     public void From_NotBeforeTo_FailsOnTo(string from, string to) =>
         _validator.ShouldFailOnlyOn(Defaults with { From = from, To = to }, "to").ShouldContain("later than 'from'");
 

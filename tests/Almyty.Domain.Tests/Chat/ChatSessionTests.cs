@@ -38,6 +38,8 @@ public sealed class ChatSessionTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("Tab\there")]
+    [InlineData("Line\u2028separator")]
+    [InlineData("Paragraph\u2029separator")]
     public void Start_WithATitleThatCannotBeStored_Throws(string title) =>
         Should.Throw<ArgumentException>(() => NewSession(title));
 

@@ -44,6 +44,24 @@ public sealed class CharactersTests
     public void CountIsBetween_decides_at_both_bounds(string value, int min, int max, bool expected) =>
         Characters.CountIsBetween(value, min, max).ShouldBe(expected);
 
+    [Theory]
+    [InlineData('\u0000', true)]
+    [InlineData('\n', true)]
+    [InlineData('\u007f', true)]
+    [InlineData('\u0085', true)]
+    [InlineData('\u009b', true)]
+    [InlineData('\u2028', true)]
+    [InlineData('\u2029', true)]
+    [InlineData(' ', false)]
+    [InlineData('\u00a0', false)]
+    [InlineData('\u200b', false)]
+    [InlineData('a', false)]
+    public void IsControl_covers_c0_del_c1_and_the_line_and_paragraph_separators(char c, bool expected)
+    {
+        Characters.IsControl(c).ShouldBe(expected);
+        Characters.HasControl($"a{c}b").ShouldBe(expected);
+    }
+
     [Fact]
     public void Truncate_never_splits_a_surrogate_pair()
     {

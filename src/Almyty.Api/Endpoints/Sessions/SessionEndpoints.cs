@@ -7,6 +7,7 @@ using Almyty.Application.Sessions.GetSession;
 using Almyty.Application.Sessions.ListSessions;
 using Almyty.Application.Sessions.UpdateSession;
 using Mediator;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Almyty.Api.Endpoints.Sessions;
@@ -50,11 +51,18 @@ public static class SessionEndpoints
             .ProducesError(StatusCodes.Status404NotFound);
 
     private static void MapCreateSession(this RouteGroupBuilder group) =>
-        group.MapPost("/", async (string id, CreateSessionRequest? request, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+        group.MapPost("/", async (string id, CreateSessionRequest? request, IMediator mediator, HttpContext context, CancellationToken cancellationToken) =>
             {
                 if (!QueryParameters.TryReadId(id, out var providerId, out var problem))
                 {
                     return problem!;
+                }
+
+                // No body at all binds to null, and so does the JSON literal null; only the first is allowed. A body was
+                // read (and so was the literal null) exactly when the request can have one: an empty one is not JSON.
+                if (request is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+                {
+                    return ErrorResults.Validation("body", ApiExceptionHandler.BodyNotAnObject);
                 }
 
                 var result = await mediator.Send(new CreateSessionCommand(providerId, request?.Title, request?.SystemPrompt), cancellationToken);
@@ -63,7 +71,7 @@ public static class SessionEndpoints
                     return result.Error.ToResult();
                 }
 
-                EntityTags.Set(response, result.Value.Version);
+                EntityTags.Set(context.Response, result.Value.Version);
                 return TypedResults.Created(Location(providerId, result.Value.Id), new SuccessEnvelope<SessionResponse>(result.Value));
             })
             .WithName("CreateSession")

@@ -28,15 +28,35 @@ public sealed class GetProviderUsageQueryHandler(IAlmytyDbContext db) : IQueryHa
             return Error.Validation(UsageWindow.TryParse(query.From, out _) ? "to" : "from", $"The window's bounds must be {UsageWindow.Format}.");
         }
 
+        // The validator compared the bounds as sent; moved up to the database's microseconds they may meet, and the
+        // window is then empty. A bound in the last microsecond of year 9999 has no next microsecond to move up to:
+        // nothing is stored at or after it, so as 'from' it selects nothing and as 'to' it bounds nothing.
         var records = db.UsageRecords.AsNoTracking().Where(u => u.ProviderId == query.ProviderId);
         if (from is { } start)
         {
-            records = records.Where(u => u.CreatedAt >= start);
+            if (UsageWindow.TryCeilingToMicrosecond(start, out start))
+            {
+                records = records.Where(u => u.CreatedAt >= start);
+                from = start;
+            }
+            else
+            {
+                records = records.Where(u => false);
+                from = DateTimeOffset.MaxValue;
+            }
         }
 
         if (to is { } end)
         {
-            records = records.Where(u => u.CreatedAt < end);
+            if (UsageWindow.TryCeilingToMicrosecond(end, out end))
+            {
+                records = records.Where(u => u.CreatedAt < end);
+                to = end;
+            }
+            else
+            {
+                to = null;
+            }
         }
 
         List<UsageBreakdownEntry> breakdown;

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Almyty.Application.Usage.GetProviderUsage;
 
 /// <param name="From">The window's start as resolved (UTC); null when the window has none.</param>
-/// <param name="To">The window's end (exclusive) as resolved; null when the window has none.</param>
+/// <param name="To">The window's end (exclusive) as resolved; null when the window has none, or when it was sent in the
+/// last microsecond of year 9999, past which nothing is stored.</param>
 public sealed record ProviderUsageResponse(
     Guid ProviderId,
     DateTimeOffset? From,

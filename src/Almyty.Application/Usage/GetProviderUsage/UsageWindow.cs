@@ -13,6 +13,9 @@ public static partial class UsageWindow
 {
     public const string Format = "an ISO 8601 date (2026-11-26) or a date-time with an offset (2026-11-26T10:00:00Z)";
 
+    private const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
+
+    /// <summary>Reads a bound as sent, resolved to UTC at full precision (100 ns); <c>null</c> input is no bound.</summary>
     public static bool TryParse(string? raw, out DateTimeOffset? value)
     {
         value = null;
@@ -45,15 +48,33 @@ public static partial class UsageWindow
             return false;
         }
 
-        value = CeilingToMicrosecond(instant.ToUniversalTime());
+        value = instant.ToUniversalTime();
         return true;
     }
 
-    /// <summary>The database keeps whole microseconds: a bound between two is moved up to the next, which selects the same rows.</summary>
-    private static DateTimeOffset CeilingToMicrosecond(DateTimeOffset value)
+    /// <summary>
+    /// The database keeps whole microseconds: a bound between two is moved up to the next, which selects the same rows.
+    /// False for a bound in the last microsecond of year 9999 whose next microsecond <see cref="DateTimeOffset"/> cannot
+    /// hold: no stored time is at or after it.
+    /// </summary>
+    public static bool TryCeilingToMicrosecond(DateTimeOffset value, out DateTimeOffset ceiling)
     {
-        var remainder = value.UtcTicks % 10;
-        return remainder == 0 ? value : value.AddTicks(10 - remainder);
+        var remainder = value.UtcTicks % TicksPerMicrosecond;
+        if (remainder == 0)
+        {
+            ceiling = value;
+            return true;
+        }
+
+        var step = TicksPerMicrosecond - remainder;
+        if (value.UtcTicks > DateTimeOffset.MaxValue.UtcTicks - step)
+        {
+            ceiling = default;
+            return false;
+        }
+
+        ceiling = value.AddTicks(step);
+        return true;
     }
 
     [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})(?:[Tt](?<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)(?<offset>[Zz]|[+\- ]\d{2}:\d{2}))?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
