@@ -1,4 +1,5 @@
 using Almyty.Api.Http;
+using Almyty.Api.OpenApi;
 
 namespace Almyty.Api.Endpoints;
 
@@ -15,7 +16,8 @@ internal static class EndpointConventions
             .RequireAuthorization()
             .ProducesError(StatusCodes.Status401Unauthorized)
             .ProducesError(StatusCodes.Status429TooManyRequests)
-            .ProducesError(StatusCodes.Status403Forbidden);
+            .ProducesError(StatusCodes.Status403Forbidden)
+            .ProducesError(StatusCodes.Status500InternalServerError);
         ((IEndpointConventionBuilder)group).Add(endpoint => endpoint.Metadata.Add(QueryParameterNames.Of(endpoint)));
         return group;
     }
@@ -30,4 +32,12 @@ internal static class EndpointConventions
         builder.Accepts<TRequest>(isOptional, "application/json")
             .ProducesError(StatusCodes.Status413PayloadTooLarge)
             .ProducesError(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>The answer carries the resource's <c>ETag</c> (see <see cref="EntityTags"/>).</summary>
+    public static RouteHandlerBuilder ProducesETag(this RouteHandlerBuilder builder, int statusCode = StatusCodes.Status200OK) =>
+        builder.WithMetadata(new ResponseHeaderMetadata(statusCode, "ETag", "The resource's version, a strong entity tag; send it back in If-Match."));
+
+    /// <summary>A 201 with the new resource's address in <c>Location</c>.</summary>
+    public static RouteHandlerBuilder ProducesLocation(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new ResponseHeaderMetadata(StatusCodes.Status201Created, "Location", "The new resource's path.", "uri-reference"));
 }

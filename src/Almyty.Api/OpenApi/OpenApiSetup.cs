@@ -9,6 +9,8 @@ internal static class OpenApiSetup
     public static IServiceCollection AddAlmytyOpenApi(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
         {
+            // Optional<T> is a PATCH detail of ours; on the wire it is just T, so it gets no component of its own.
+            options.CreateSchemaReferenceId = type => IsOptional(type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo
@@ -43,17 +45,18 @@ internal static class OpenApiSetup
                 return Task.CompletedTask;
             });
 
-            // Optional<T> is a PATCH detail of ours; on the wire it is just T.
+            // An Optional<T> member is T or null (present and null; whether null is then refused is the validator's
+            // say, which RequestBodyRulesTransformer writes down).
             options.AddSchemaTransformer(async (schema, context, cancellationToken) =>
             {
                 var type = context.JsonTypeInfo.Type;
-                if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(Optional<>))
+                if (!IsOptional(type))
                 {
                     return;
                 }
 
                 var inner = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken);
-                schema.Type = inner.Type;
+                schema.Type = inner.Type | JsonSchemaType.Null;
                 schema.Format = inner.Format;
                 schema.Items = inner.Items;
                 schema.Properties = inner.Properties;
@@ -63,5 +66,10 @@ internal static class OpenApiSetup
                 schema.AnyOf = inner.AnyOf;
                 schema.AllOf = inner.AllOf;
             });
+
+            options.AddDocumentTransformer(new RequestBodyRulesTransformer());
+            options.AddOperationTransformer(new HttpContractTransformer());
         });
+
+    private static bool IsOptional(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>);
 }

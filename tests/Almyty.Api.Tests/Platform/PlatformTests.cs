@@ -115,6 +115,70 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_request_bodies_as_the_validators_check_them()
+    {
+        var schemas = (await OpenApiDocumentAsync())["components"]!["schemas"]!;
+
+        var create = schemas["CreateProviderRequest"]!;
+        Strings(create["required"]).ShouldBe(["name", "provider", "apiKey"], ignoreOrder: true);
+        Strings(create["properties"]!["provider"]!["enum"]).ShouldBe(["openai", "anthropic", "custom"]);
+        create["properties"]!["name"]!["type"]!.ToJsonString().ShouldBe("\"string\"");
+        create["properties"]!["name"]!["maxLength"]!.GetValue<int>().ShouldBe(100);
+        create["properties"]!["apiKey"]!["maxLength"]!.GetValue<int>().ShouldBe(512);
+        Strings(schemas["ChatRequest"]!["required"]).ShouldBe(["message"]);
+        schemas["ChatRequest"]!["properties"]!["message"]!["maxLength"]!.GetValue<int>().ShouldBe(100_000);
+
+        // Optional<T> appears as its inner type, nullable where null clears the member, and not where null is refused.
+        schemas.AsObject().Select(s => s.Key).ShouldNotContain(k => k.StartsWith("Optional", StringComparison.Ordinal));
+        var update = schemas["UpdateProviderRequest"]!["properties"]!;
+        Strings(update["model"]!["type"]).ShouldBe(["null", "string"], ignoreOrder: true);
+        Strings(update["baseUrl"]!["type"]).ShouldBe(["null", "string"], ignoreOrder: true);
+        update["name"]!["type"]!.ToJsonString().ShouldBe("\"string\"");
+        Strings(update["status"]!["enum"]).ShouldBe(["active", "inactive"]);
+        Strings(schemas["UpdateSessionRequest"]!["properties"]!["title"]!["type"]).ShouldBe(["null", "string"], ignoreOrder: true);
+        var configuration = schemas["ProviderConfigurationRequest"]!["properties"]!;
+        configuration["temperature"]!["maximum"]!.GetValue<double>().ShouldBe(2);
+        Strings(configuration["inputCostPer1M"]!["type"]).ShouldBe(["null", "number"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_ids_query_parameters_headers_and_the_500()
+    {
+        var paths = (await OpenApiDocumentAsync())["paths"]!;
+
+        var patch = paths["/llm-providers/{id}"]!["patch"]!;
+        var id = patch["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "id")!;
+        id["schema"]!["format"]!.GetValue<string>().ShouldBe("uuid");
+        foreach (var operation in new[] { patch, paths["/llm-providers/{id}"]!["delete"]!, paths["/llm-providers/{id}/sessions/{sessionId}"]!["patch"]!, paths["/llm-providers/{id}/sessions/{sessionId}"]!["delete"]! })
+        {
+            operation["parameters"]!.AsArray().ShouldContain(p => p!["name"]!.GetValue<string>() == "If-Match" && p["in"]!.GetValue<string>() == "header");
+        }
+
+        patch["responses"]!["200"]!["headers"]!["ETag"].ShouldNotBeNull();
+        var created = paths["/llm-providers"]!["post"]!["responses"]!["201"]!["headers"]!;
+        created["Location"].ShouldNotBeNull();
+        created["ETag"].ShouldNotBeNull();
+
+        var list = paths["/llm-providers"]!["get"]!["parameters"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!["schema"]!);
+        Strings(list["sortBy"]["enum"]).ShouldBe(["createdAt", "name", "totalCost", "lastUsedAt"]);
+        Strings(list["sortOrder"]["enum"]).ShouldBe(["asc", "desc"]);
+        Strings(list["provider"]["enum"]).ShouldBe(["openai", "anthropic", "custom"]);
+        list["limit"]["type"]!.GetValue<string>().ShouldBe("integer");
+        list["limit"]["maximum"]!.GetValue<int>().ShouldBe(100);
+        var usage = paths["/llm-providers/{id}/usage"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "groupBy")!;
+        Strings(usage["schema"]!["enum"]).ShouldBe(["day", "model"]);
+
+        foreach (var (path, item) in paths.AsObject())
+        {
+            foreach (var method in OperationsOf(item!))
+            {
+                item![method]!["responses"]!["500"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>()
+                    .ShouldBe("#/components/schemas/ErrorEnvelope", $"{method} {path}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_docs_page_is_served_as_html_without_a_token()
     {
         using var client = factory.CreateClient();
@@ -175,6 +239,16 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
         response.Content.Headers.Allow.ShouldNotBeEmpty();
         response.Content.Headers.Allow.ShouldNotContain(method);
     }
+
+    private async Task<JsonNode> OpenApiDocumentAsync()
+    {
+        using var client = factory.CreateClient();
+        var text = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        return JsonNode.Parse(text)!;
+    }
+
+    private static string[] Strings(JsonNode? node) =>
+        node is JsonArray array ? array.Select(n => n!.GetValue<string>()).ToArray() : [node.ShouldNotBeNull().GetValue<string>()];
 
     private static string[] OperationsOf(JsonNode pathItem) =>
         pathItem.AsObject()

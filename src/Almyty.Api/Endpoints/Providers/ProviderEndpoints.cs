@@ -88,6 +88,8 @@ public static class ProviderEndpoints
             .WithDescription("Stores the API key encrypted; it is never returned, only its hint.")
             .AcceptsJson<CreateProviderRequest>()
             .Produces<SuccessEnvelope<ProviderResponse>>(StatusCodes.Status201Created)
+            .ProducesLocation()
+            .ProducesETag(StatusCodes.Status201Created)
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status409Conflict);
 
@@ -110,6 +112,7 @@ public static class ProviderEndpoints
             .WithName("GetProvider")
             .WithSummary("Get one provider")
             .Produces<SuccessEnvelope<ProviderResponse>>()
+            .ProducesETag()
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound);
 
@@ -147,6 +150,7 @@ public static class ProviderEndpoints
             .WithDescription("Changes only the fields present; configuration merges key by key (null removes a key). Send If-Match with the ETag to avoid lost updates.")
             .AcceptsJson<UpdateProviderRequest>()
             .Produces<SuccessEnvelope<ProviderResponse>>()
+            .ProducesETag()
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)

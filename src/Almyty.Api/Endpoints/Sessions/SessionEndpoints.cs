@@ -79,6 +79,8 @@ public static class SessionEndpoints
             .WithDescription("An empty session with an optional title and system prompt. Send its id as chat's sessionId to talk in it. The body may be omitted.")
             .AcceptsJson<CreateSessionRequest>(isOptional: true)
             .Produces<SuccessEnvelope<SessionResponse>>(StatusCodes.Status201Created)
+            .ProducesLocation()
+            .ProducesETag(StatusCodes.Status201Created)
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound);
 
@@ -105,6 +107,7 @@ public static class SessionEndpoints
             .WithSummary("Get a session with its messages")
             .WithDescription("The session and one page of its messages, oldest first. page ≥ 1 (default 1), limit 1–500 (default 100).")
             .Produces<SuccessEnvelope<SessionDetailResponse>>()
+            .ProducesETag()
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound);
 
@@ -136,6 +139,7 @@ public static class SessionEndpoints
             .WithDescription("Changes only the members present; null clears one. Send If-Match with the ETag to avoid lost updates.")
             .AcceptsJson<UpdateSessionRequest>()
             .Produces<SuccessEnvelope<SessionResponse>>()
+            .ProducesETag()
             .ProducesError(StatusCodes.Status400BadRequest)
             .ProducesError(StatusCodes.Status404NotFound)
             .ProducesError(StatusCodes.Status409Conflict)
