@@ -86,10 +86,13 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         return Validation(field, message);
     }
 
+    /// <summary>Where inside a member read as a value of its own (an <c>Optional</c> list) the reader failed: <c>[1]</c>.</summary>
+    internal const string InnerJsonPathKey = "Almyty.InnerJsonPath";
+
     /// <summary>The client's own name for the member: <c>$.configuration.temperature</c> becomes <c>configuration.temperature</c>.</summary>
     internal static string JsonFieldPath(JsonException exception)
     {
-        var path = exception.Path;
+        var path = exception.Path + (exception.Data[InnerJsonPathKey] as string);
         if (string.IsNullOrEmpty(path) || path == "$")
         {
             return "body";

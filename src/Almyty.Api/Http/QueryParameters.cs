@@ -29,7 +29,9 @@ public static class QueryParameters
     public static bool TryReadId(string name, string raw, out Guid id, out IResult? problem)
     {
         problem = null;
-        if (Guid.TryParseExact(raw, "D", out id))
+        // The exact parse still allows white space around the id.
+        id = Guid.Empty;
+        if (raw.Length == 36 && Guid.TryParseExact(raw, "D", out id))
         {
             return true;
         }

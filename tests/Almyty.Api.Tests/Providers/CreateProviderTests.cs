@@ -269,6 +269,7 @@ public sealed class CreateProviderTests(ApiFactory factory) : IClassFixture<ApiF
         { "temperature 2 for anthropic", """{"name":"n","provider":"anthropic","apiKey":"sk-valid-key-123456","configuration":{"temperature":2}}""", "configuration.temperature" },
         { "temperature beyond double", """{"name":"n","provider":"openai","apiKey":"sk-valid-key-123456","configuration":{"temperature":1e400}}""", "configuration.temperature" },
         { "maxTokens 0", """{"name":"n","provider":"openai","apiKey":"sk-valid-key-123456","configuration":{"maxTokens":0}}""", "configuration.maxTokens" },
+        { "stop with a number in it", """{"name":"n","provider":"openai","apiKey":"sk-valid-key-123456","configuration":{"stop":["a",3]}}""", "configuration.stop[1]" },
         { "maxTokens negative", """{"name":"n","provider":"openai","apiKey":"sk-valid-key-123456","configuration":{"maxTokens":-5}}""", "configuration.maxTokens" },
         { "maxTokens 1,000,001", """{"name":"n","provider":"openai","apiKey":"sk-valid-key-123456","configuration":{"maxTokens":1000001}}""", "configuration.maxTokens" },
         { "maxTokens beyond int", """{"name":"n","provider":"openai","apiKey":"sk-valid-key-123456","configuration":{"maxTokens":99999999999}}""", "configuration.maxTokens" },

@@ -81,6 +81,8 @@ public sealed class GetProviderTests(ApiFactory factory) : IClassFixture<ApiFact
     [InlineData("00000000-0000-0000-0000-00000000000g")]
     [InlineData("00000000-0000-0000-0000-0000000000001")]
     [InlineData("1' OR '1'='1")]
+    [InlineData("0199a0b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b ")]
+    [InlineData(" 0199a0b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b")]
     public async Task Get_AnIdThatIsNotAUuid_Answers400NamingTheId(string id)
     {
         var client = factory.NewOwner();

@@ -350,6 +350,7 @@ public sealed class UpdateProviderTests(ApiFactory factory) : IClassFixture<ApiF
         { """{"configuration":{"topP":1.5}}""", "configuration.topP" },
         { "{\"configuration\":{\"systemPrompt\":\"" + new string('p', 32_001) + "\"}}", "configuration.systemPrompt" },
         { """{"configuration":{"stop":["1","2","3","4","5"]}}""", "configuration.stop" },
+        { """{"configuration":{"stop":["a",3]}}""", "configuration.stop[1]" },
         { """{"configuration":{"timeoutSeconds":601}}""", "configuration.timeoutSeconds" },
         { """{"configuration":{"inputCostPer1M":-2}}""", "configuration.inputCostPer1M" },
         { """{"configuration":{"outputCostPer1M":-2}}""", "configuration.outputCostPer1M" },

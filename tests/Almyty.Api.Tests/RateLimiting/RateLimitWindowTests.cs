@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Almyty.Api.Auth;
 using Almyty.Api.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -58,17 +59,46 @@ public sealed class RateLimitWindowTests
         }
     }
 
+    /// <summary>The request through the limit, then the answer started, as the server would: its headers are set then.</summary>
     private async Task<HttpResponse> SendAsync(string organization)
     {
-        var context = Context(organization);
+        var response = new StartableResponse();
+        var context = Context(organization, response);
         await _limit.InvokeAsync(context);
+        await response.StartAsync();
         return context.Response;
     }
 
-    private static DefaultHttpContext Context(string organization) => new()
+    private static DefaultHttpContext Context(string organization, StartableResponse? response = null)
     {
-        User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(AlmytyClaims.OrganizationId, organization)], "test")),
-        RequestServices = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider(),
-        Response = { Body = new MemoryStream() },
-    };
+        var context = new DefaultHttpContext
+        {
+            User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(AlmytyClaims.OrganizationId, organization)], "test")),
+            RequestServices = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider(),
+        };
+        if (response is not null)
+        {
+            context.Features.Set<IHttpResponseFeature>(response);
+        }
+
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    /// <summary>A response whose <c>OnStarting</c> callbacks run when the test says the answer starts.</summary>
+    private sealed class StartableResponse : HttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _starting = [];
+
+        public override void OnStarting(Func<object, Task> callback, object state) => _starting.Add((callback, state));
+
+        public async Task StartAsync()
+        {
+            // Last registered, first run, as Kestrel does.
+            for (var i = _starting.Count - 1; i >= 0; i--)
+            {
+                await _starting[i].Callback(_starting[i].State);
+            }
+        }
+    }
 }
