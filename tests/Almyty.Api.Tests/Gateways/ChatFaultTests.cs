@@ -290,17 +290,9 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
     public async Task A_key_echoed_as_is_and_escaped_for_a_url_is_redacted_in_the_chat_error_the_test_result_and_last_error(string kind)
     {
         var scenario = Upstream.NewScenarioWithKey("AZ+key/{0}=").Always(Reply.Error(401, "raw={key} url={key:url}"));
-        var client = factory.OwnerClient();
-        var provider = await client.AddProviderAsync(scenario, kind);
         var escaped = Uri.EscapeDataString(scenario.ApiKey);
 
-        using var chat = await client.ChatAsync(provider, "Hi");
-        using var test = await client.TestConnectionAsync(provider);
-
-        var chatError = await chat.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_AUTH_FAILED");
-        var testResult = await test.ShouldSucceedAsync();
-        var lastError = (await client.GetProviderDataAsync(provider))["lastError"]!.GetValue<string>();
-        foreach (var text in new[] { chatError.Message(), testResult["error"]!["message"]!.GetValue<string>(), lastError })
+        foreach (var text in await AuthFailureTextsAsync(scenario, kind))
         {
             text.ShouldContain("raw=[redacted] url=[redacted]");
             text.ShouldNotContain(scenario.Id);
@@ -314,6 +306,17 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
     public async Task A_key_echoed_without_its_prefix_is_redacted_in_the_chat_error_the_test_result_and_last_error(string kind)
     {
         var scenario = Upstream.NewScenarioWithKey("sk-ECHOSECRET-{0}").Always(Reply.Error(401, "Incorrect API key provided: {key} (also {key:unprefixed})"));
+
+        foreach (var text in await AuthFailureTextsAsync(scenario, kind))
+        {
+            text.ShouldContain("Incorrect API key provided: [redacted] (also [redacted])");
+            text.ShouldNotContain("ECHOSECRET");
+        }
+    }
+
+    /// <summary>A chat and a connection test refused by the provider: the chat's error, the test's error and the stored lastError.</summary>
+    private async Task<string[]> AuthFailureTextsAsync(UpstreamScenario scenario, string kind)
+    {
         var client = factory.OwnerClient();
         var provider = await client.AddProviderAsync(scenario, kind);
 
@@ -323,11 +326,7 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
         var chatError = await chat.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_AUTH_FAILED");
         var testResult = await test.ShouldSucceedAsync();
         var lastError = (await client.GetProviderDataAsync(provider))["lastError"]!.GetValue<string>();
-        foreach (var text in new[] { chatError.Message(), testResult["error"]!["message"]!.GetValue<string>(), lastError })
-        {
-            text.ShouldContain("Incorrect API key provided: [redacted] (also [redacted])");
-            text.ShouldNotContain("ECHOSECRET");
-        }
+        return [chatError.Message(), testResult["error"]!["message"]!.GetValue<string>(), lastError];
     }
 
     [Fact]
