@@ -67,8 +67,10 @@ internal static class OpenApiSetup
                 schema.AllOf = inner.AllOf;
             });
 
+            options.AddSchemaTransformer(new WireScalarsTransformer());
             options.AddDocumentTransformer(new RequestBodyRulesTransformer());
             options.AddOperationTransformer(new HttpContractTransformer());
+            options.AddOperationTransformer(new ResponseHeadersTransformer());
         });
 
     private static bool IsOptional(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>);

@@ -179,6 +179,40 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task The_openapi_document_types_money_as_a_number_and_timestamps_as_strings()
+    {
+        var schemas = (await OpenApiDocumentAsync())["components"]!["schemas"]!;
+
+        var provider = schemas["ProviderResponse"]!["properties"]!;
+        Strings(provider["totalCost"]!["type"]).ShouldBe(["number"]);
+        Strings(provider["createdAt"]!["type"]).ShouldBe(["string"]);
+        provider["createdAt"]!["format"]!.GetValue<string>().ShouldBe("date-time");
+        Strings(provider["lastUsedAt"]!["type"]).ShouldBe(["null", "string"], ignoreOrder: true);
+        Strings(schemas["ChatResponse"]!["properties"]!["cost"]!["type"]).ShouldBe(["number"]);
+        Strings(schemas["UsageTotals"]!["properties"]!["lastRequestAt"]!["type"]).ShouldBe(["null", "string"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_names_the_overhead_rate_limit_and_retry_after_headers()
+    {
+        var paths = (await OpenApiDocumentAsync())["paths"]!;
+
+        foreach (var (path, item) in paths.AsObject())
+        {
+            foreach (var method in OperationsOf(item!))
+            {
+                foreach (var (status, response) in item![method]!["responses"]!.AsObject())
+                {
+                    var headers = response!["headers"].ShouldNotBeNull($"{method} {path} {status}").AsObject();
+                    headers.ContainsKey("X-Almyty-Overhead-Ms").ShouldBeTrue($"{method} {path} {status}");
+                    headers.ContainsKey("X-RateLimit-Remaining").ShouldBe(status != "401", $"{method} {path} {status}");
+                    headers.ContainsKey("Retry-After").ShouldBe(status == "429", $"{method} {path} {status}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_docs_page_is_served_as_html_without_a_token()
     {
         using var client = factory.CreateClient();
