@@ -98,6 +98,10 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         {
             throw;
         }
+        catch (Exception exception) when (IsUndecodable(exception))
+        {
+            return (null, Fail(UpstreamFailureKind.InvalidResponse, UndecodableMessage, status, null, Elapsed(started), host));
+        }
         catch (Exception exception) when (IsUpstreamException(exception))
         {
             return (null, FromException(exception, timeout, host, wentOut: true));
@@ -134,7 +138,17 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                 return (opened, null);
             }
 
-            var errorBody = await ReadCappedAsync(response, MaxErrorBodyBytes, budget.Token, truncate: true);
+            byte[]? errorBody;
+            try
+            {
+                errorBody = await ReadCappedAsync(response, MaxErrorBodyBytes, budget.Token, truncate: true);
+            }
+            catch (Exception exception) when (IsUndecodable(exception))
+            {
+                // The status says what happened; a body that cannot be decoded only loses the provider's wording.
+                errorBody = null;
+            }
+
             var (message, modelNotFound) = ParseError(errorBody, readError, status);
             message = SecretRedactor.Redact(message, apiKey);
             var elapsed = Elapsed(started);
@@ -206,6 +220,16 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     }
 
     private TimeSpan Elapsed(long started) => timeProvider.GetElapsedTime(started);
+
+    internal const string UndecodableMessage = "The answer could not be decoded: its bytes do not match its Content-Encoding.";
+
+    /// <summary>
+    /// What the handler's decompression throws when the bytes do not match the <c>Content-Encoding</c>: gzip and deflate
+    /// an <see cref="InvalidDataException"/>, Brotli an <see cref="InvalidOperationException"/> of its own.
+    /// </summary>
+    internal static bool IsUndecodable(Exception exception) =>
+        exception is InvalidDataException
+        || (exception is InvalidOperationException && exception.TargetSite?.DeclaringType?.Namespace == "System.IO.Compression");
 
     /// <summary>The body, or null when it is larger than the cap (or, with <paramref name="truncate"/>, its first bytes).</summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, long cap, CancellationToken cancellationToken, bool truncate = false)

@@ -50,6 +50,17 @@ public static class FaultReply
             return Reply.Error(status, message)(exchange);
         };
 
+    /// <summary>
+    /// <paramref name="inner"/>'s answer as it is written (uncompressed) under a <c>Content-Encoding</c> that says it is
+    /// compressed, as a misconfigured proxy sends it: a client that decompresses finds bytes it cannot decode.
+    /// </summary>
+    public static UpstreamBehaviour MislabelledAs(string contentEncoding, UpstreamBehaviour inner) =>
+        exchange =>
+        {
+            exchange.Http.Response.Headers.ContentEncoding = contentEncoding;
+            return inner(exchange);
+        };
+
     /// <summary>The <c>Retry-After</c> value naming the moment <paramref name="wait"/> from now, as an IMF-fixdate.</summary>
     public static string RetryAfterDate(TimeSpan wait) => (DateTimeOffset.UtcNow + wait).ToString("R", CultureInfo.InvariantCulture);
 }

@@ -148,6 +148,10 @@ internal sealed class UpstreamStreamedCompletion(
         {
             return Fault(UpstreamFailureKind.InvalidResponse, $"The answer is larger than the limit of {maxBytes} bytes.");
         }
+        catch (Exception exception) when (UpstreamCaller.IsUndecodable(exception))
+        {
+            return Fault(UpstreamFailureKind.InvalidResponse, UpstreamCaller.UndecodableMessage);
+        }
         catch (Exception exception) when (reader.EndedMidLine && (exception is JsonException || WireJson.IsInvalidText(exception)))
         {
             // The last line was cut off with the connection, not written wrong.
