@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Almyty.Application.Common.Abstractions;
 using Almyty.Domain.Common;
@@ -48,7 +49,7 @@ internal sealed class EgressPolicy : IEgressPolicy
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         var host = baseUrl.IdnHost.Trim('[', ']');
-        if (IPAddress.TryParse(host, out var address))
+        if (TryParseLiteral(host, out var address))
         {
             return IsAddressAllowed(address, host) ? null : Blocked(host, AddressClassifier.Classify(address));
         }
@@ -62,6 +63,16 @@ internal sealed class EgressPolicy : IEgressPolicy
         return IsInternalName(host)
             ? EgressErrors.Blocked("baseUrl", $"'{host}' is an internal host name; the egress policy refuses it (an operator may allow it with Egress__AllowedHosts).")
             : null;
+    }
+
+    /// <summary>
+    /// A host that is an address literal, in any form the parser takes; a trailing dot (the DNS root, <c>127.0.0.1.</c>)
+    /// does not stop a resolver from reading the rest as an address, so it does not make it a name either.
+    /// </summary>
+    public static bool TryParseLiteral(string host, [NotNullWhen(true)] out IPAddress? address)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return IPAddress.TryParse(host.Trim('[', ']').TrimEnd('.'), out address);
     }
 
     /// <summary>The connect-time check of one resolved address of <paramref name="host"/>.</summary>

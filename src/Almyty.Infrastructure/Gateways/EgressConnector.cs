@@ -47,7 +47,7 @@ internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptio
     private async Task<Stream> ConnectToCheckedAddressAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
     {
         var host = endPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+        var addresses = EgressPolicy.TryParseLiteral(host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, cancellationToken);
         if (addresses.Length == 0)

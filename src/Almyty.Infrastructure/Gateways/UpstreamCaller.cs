@@ -327,12 +327,27 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     }
 
     /// <summary>Where the redirect pointed, without its query; a relative location as it was sent.</summary>
+    /// <summary>Where a redirect pointed, without its query, fragment or user-info (any of which can hold a credential).</summary>
     private static string LocationOf(HttpResponseMessage response) => response.Headers.Location switch
     {
         null => string.Empty,
-        { IsAbsoluteUri: true } location => $" to {location.GetLeftPart(UriPartial.Path)}",
-        var location => $" to {location.OriginalString.Split('?', '#')[0]}",
+        { IsAbsoluteUri: true } location => $" to {location.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)}",
+        var location => $" to {WithoutUserInfo(location.OriginalString.Split('?', '#')[0])}",
     };
+
+    /// <summary>A network-path reference (<c>//user:password@host/path</c>) loses its user-info; other relative forms have none.</summary>
+    private static string WithoutUserInfo(string reference)
+    {
+        if (!reference.StartsWith("//", StringComparison.Ordinal))
+        {
+            return reference;
+        }
+
+        var authorityEnd = reference.IndexOf('/', 2);
+        var authority = authorityEnd < 0 ? reference[2..] : reference[2..authorityEnd];
+        var at = authority.LastIndexOf('@');
+        return at < 0 ? reference : "//" + reference[(2 + at + 1)..];
+    }
 
     private static string DescribeConnectionFailure(HttpRequestException exception, string host)
     {

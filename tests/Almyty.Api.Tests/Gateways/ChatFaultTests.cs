@@ -252,6 +252,23 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
     }
 
     [Theory]
+    [InlineData("http://admin:hunter2-password@10.0.0.5/x?k=1", "redirect (302 to http://10.0.0.5/x)")]
+    [InlineData("https://hunter2-password@elsewhere.example:8443/v1", "redirect (302 to https://elsewhere.example:8443/v1)")]
+    [InlineData("//admin:hunter2-password@elsewhere.example/v1", "elsewhere.example/v1)")]
+    public async Task A_redirect_is_reported_without_the_user_info_of_its_location(string location, string reported)
+    {
+        var scenario = Upstream.NewScenario(Reply.RedirectTo(location));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        var error = await response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        error.ToJsonString().ShouldNotContain("hunter2");
+        error.Message().ShouldContain(reported);
+    }
+
+    [Theory]
     [InlineData("http://elsewhere.example/keys/{key}/v1?key={key}")]
     [InlineData("/keys/{key}/v1")]
     public async Task A_redirect_whose_location_holds_the_key_is_reported_without_it(string location)

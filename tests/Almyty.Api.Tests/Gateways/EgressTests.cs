@@ -38,6 +38,7 @@ public sealed class EgressTests(NoLoopbackApiFactory factory) : IClassFixture<No
     [InlineData("[::ffff:0:127.0.0.1]")]
     [InlineData("[64:ff9b:1::7f00:1]")]
     [InlineData("127.1")]
+    [InlineData("127.0.0.1.")]
     public async Task Chat_to_a_stored_url_that_leads_to_loopback_is_400_egress_blocked_and_nothing_is_sent(string host)
     {
         var scenario = Upstream.NewScenario();

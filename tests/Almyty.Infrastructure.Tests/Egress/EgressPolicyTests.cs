@@ -52,6 +52,11 @@ public sealed class EgressPolicyTests
     [InlineData("http://[::ffff:0:7f00:1]/")]
     [InlineData("http://[64:ff9b:1::7f00:1]:5610/v1")]
     [InlineData("http://[64:ff9b:1::808:808]/")]
+    [InlineData("http://127.0.0.1./v1")]
+    [InlineData("http://169.254.169.254./latest/meta-data")]
+    [InlineData("http://10.0.0.1./v1")]
+    [InlineData("http://0.0.0.0.:9101/v1")]
+    [InlineData("http://0x7f000001./")]
     public void CheckBaseUrl_ALiteralInternalAddress_IsBlocked(string baseUrl) => ShouldBeBlocked(Default.CheckBaseUrl(new Uri(baseUrl)));
 
     [Theory]
