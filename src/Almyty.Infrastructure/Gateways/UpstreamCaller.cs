@@ -299,9 +299,13 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     private static string ReasonOf(int status) =>
         Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : string.Empty;
 
-    private const double MaxRetryAfterMilliseconds = 24 * 60 * 60 * 1000;
+    /// <summary>The longest wait passed on or acted on: no retry waits that long, and a caller told a day knows enough.</summary>
+    internal static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
 
-    /// <summary>Retry-After in seconds or as a date, or OpenAI's retry-after-ms; null when the provider gave none.</summary>
+    /// <summary>
+    /// Retry-After in seconds or as a date, or OpenAI's retry-after-ms, at most <see cref="MaxRetryAfter"/>; null when the
+    /// provider gave none that can be read.
+    /// </summary>
     internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -309,24 +313,34 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         var retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
         {
-            return delta;
+            return Capped(delta);
         }
 
         if (retryAfter?.Date is { } date)
         {
             var wait = date - timeProvider.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            return wait > TimeSpan.Zero ? Capped(wait) : TimeSpan.Zero;
         }
 
-        // NaN or a negative wait is no hint; a longer wait than TimeSpan need hold is a day, which no retry waits for.
+        if (response.Headers.NonValidated.TryGetValues("Retry-After", out var raw)
+            && raw.Count == 1
+            && raw.ToString().Trim() is { Length: > 0 } seconds
+            && seconds.All(char.IsAsciiDigit))
+        {
+            // Delay-seconds past what .NET's parser holds (2^31 and over): a wait as long as any.
+            return MaxRetryAfter;
+        }
+
+        // NaN or a negative wait is no hint.
         return response.Headers.TryGetValues("retry-after-ms", out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds)
             && milliseconds >= 0
-            ? TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxRetryAfterMilliseconds))
+            ? TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxRetryAfter.TotalMilliseconds))
             : null;
     }
 
-    /// <summary>Where the redirect pointed, without its query; a relative location as it was sent.</summary>
+    private static TimeSpan Capped(TimeSpan wait) => wait < MaxRetryAfter ? wait : MaxRetryAfter;
+
     /// <summary>Where a redirect pointed, without its query, fragment or user-info (any of which can hold a credential).</summary>
     private static string LocationOf(HttpResponseMessage response) => response.Headers.Location switch
     {

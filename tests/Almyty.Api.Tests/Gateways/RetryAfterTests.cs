@@ -173,6 +173,30 @@ public sealed class RetryAfterTests(UpstreamApiFactory factory) : IClassFixture<
         scenario.Requests.Count.ShouldBe(1 + UpstreamApiFactory.MaxRetryAttempts, "a wait of 0 is within the cap, so it is retried");
     }
 
+    [Theory]
+    [InlineData(429, "2147483648")]
+    [InlineData(503, "99999999999")]
+    public async Task A_retry_after_too_long_for_any_clock_is_not_retried_and_a_day_is_passed_on(int status, string value)
+    {
+        var scenario = Upstream.NewScenario();
+        scenario.Always(exchange =>
+        {
+            exchange.Http.Response.Headers.RetryAfter = value;
+            return Reply.Error(status, "Come back much later.")(exchange);
+        });
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+
+        using var response = await client.ChatAsync(provider, "Hi");
+
+        response.StatusCode.ShouldBe((HttpStatusCode)status);
+        scenario.Requests.Count.ShouldBe(1, "a wait past the cap is not retried, however it is written");
+        if (status == 429)
+        {
+            response.Headers.RetryAfter.ShouldNotBeNull().Delta.ShouldBe(TimeSpan.FromDays(1));
+        }
+    }
+
     [Fact]
     public async Task A_429_with_a_long_retry_after_in_seconds_passes_the_providers_value_on_not_the_default()
     {

@@ -28,6 +28,27 @@ public sealed class RetryAfterHintTests
     public void A_retry_after_ms_beyond_a_day_is_a_day(string value) =>
         UpstreamCaller.RetryAfterOf(TooManyRequests(("retry-after-ms", value)), TimeProvider.System).ShouldBe(TimeSpan.FromDays(1));
 
+    [Theory]
+    [InlineData("86401")]
+    [InlineData("2147483647")]
+    [InlineData("2147483648")]
+    [InlineData("99999999999")]
+    [InlineData("99999999999999999999999999")]
+    public void A_retry_after_in_seconds_beyond_a_day_is_a_day(string value) =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("Retry-After", value)), TimeProvider.System).ShouldBe(TimeSpan.FromDays(1));
+
+    [Fact]
+    public void A_retry_after_date_beyond_a_day_is_a_day() =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("Retry-After", "Fri, 01 Jan 2100 00:00:00 GMT")), new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)))
+            .ShouldBe(TimeSpan.FromDays(1));
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-3")]
+    [InlineData("soon")]
+    public void A_retry_after_that_is_neither_seconds_nor_a_date_is_no_hint(string value) =>
+        UpstreamCaller.RetryAfterOf(TooManyRequests(("Retry-After", value)), TimeProvider.System).ShouldBeNull();
+
     [Fact]
     public void Retry_after_in_seconds_wins_over_retry_after_ms() =>
         UpstreamCaller.RetryAfterOf(TooManyRequests(("Retry-After", "3"), ("retry-after-ms", "100")), TimeProvider.System).ShouldBe(TimeSpan.FromSeconds(3));
