@@ -145,6 +145,27 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
     [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
+    public async Task A_stream_dropped_after_its_finish_but_before_its_end_marker_is_a_whole_answer(string kind)
+    {
+        var scenario = Upstream.NewScenario(StreamReply.Stream(new StreamPlan { Pieces = ["All of ", "it"], Ending = StreamEnding.DropAfterFinish }));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, kind);
+        var session = Guid.NewGuid();
+
+        using var stream = await SseResponse.OpenAsync(client, provider, "Tell me everything", session);
+        var events = await stream.ShouldBeEventStream().ReadAllAsync();
+
+        events.Select(e => e.Event).ShouldBe(["delta", "delta", "done"]);
+        events[^1].Json["usage"]!["outputTokens"]!.GetValue<int>().ShouldBe(Reply.DefaultOutputTokens);
+        (await factory.Database.StoredMessagesAsync(session)).Select(m => m.Content).ShouldBe(["Tell me everything", "All of it"]);
+        var rows = await factory.Database.RowsAsync($"SELECT outcome, output_tokens FROM usage_records WHERE provider_id = '{provider}'");
+        rows.Single()[0].ShouldBe("success");
+        rows.Single()[1].ShouldBe(Reply.DefaultOutputTokens);
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
     public async Task A_stream_that_breaks_midway_ends_with_one_error_event_and_appends_nothing(string kind)
     {
         var scenario = Upstream.NewScenario(StreamReply.Stream(new StreamPlan { Pieces = ["Half an ", "answer"], Ending = StreamEnding.Drop }));

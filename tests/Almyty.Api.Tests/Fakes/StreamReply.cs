@@ -18,6 +18,12 @@ public enum StreamEnding
 
     /// <summary>Nothing more is sent, and the connection stays open until the client goes away.</summary>
     Hang,
+
+    /// <summary>
+    /// The finish (OpenAI's finish chunk and usage chunk; Anthropic's message_delta), then the connection is dropped
+    /// before the end marker (<c>[DONE]</c>, message_stop).
+    /// </summary>
+    DropAfterFinish,
 }
 
 /// <summary>A script for one streamed answer.</summary>
@@ -213,6 +219,11 @@ public static class StreamReply
                 await SendAsync(null, chunk);
             }
 
+            if (await DroppedAfterFinishAsync())
+            {
+                return;
+            }
+
             await SendRawAsync("data: [DONE]\n\n");
         }
         else
@@ -225,7 +236,24 @@ public static class StreamReply
             }
 
             await SendAsync("message_delta", delta);
+            if (await DroppedAfterFinishAsync())
+            {
+                return;
+            }
+
             await SendAsync("message_stop", new JsonObject { ["type"] = "message_stop" });
+        }
+
+        async Task<bool> DroppedAfterFinishAsync()
+        {
+            if (plan.Ending != StreamEnding.DropAfterFinish)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), aborted);
+            http.Abort();
+            return true;
         }
     }
 }

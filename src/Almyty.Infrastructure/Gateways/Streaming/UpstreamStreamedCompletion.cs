@@ -112,9 +112,7 @@ internal sealed class UpstreamStreamedCompletion(
 
                 if (!read)
                 {
-                    return parser.CanEndWithoutClosingEvent
-                        ? End()
-                        : Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");
+                    return Dropped();
                 }
 
                 if (reader.Data.IsEmpty)
@@ -155,7 +153,7 @@ internal sealed class UpstreamStreamedCompletion(
         catch (Exception exception) when (reader.EndedMidLine && (exception is JsonException || WireJson.IsInvalidText(exception)))
         {
             // The last line was cut off with the connection, not written wrong.
-            return Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");
+            return Dropped();
         }
         catch (JsonException)
         {
@@ -167,9 +165,18 @@ internal sealed class UpstreamStreamedCompletion(
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException)
         {
-            return Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");
+            return Dropped();
         }
     }
+
+    /// <summary>
+    /// The connection ended without the end marker, cleanly or not: after the provider's finish reason the answer is
+    /// whole (only the marker, and perhaps the usage that follows the finish, are missing); before it, the answer broke.
+    /// </summary>
+    private ChatStreamEvent Dropped() =>
+        parser.CanEndWithoutClosingEvent
+            ? End()
+            : Fault(UpstreamFailureKind.ConnectionFailed, $"{upstream.Host} closed the connection in the middle of its answer.");
 
     /// <summary>The whole answer of a server that did not stream, relayed as one piece and the end.</summary>
     private async Task<ChatStreamEvent[]> ReadWholeAsync(CancellationToken cancellationToken)
