@@ -129,6 +129,11 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
 
     internal static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
     {
+        if (ErrorObjectOf(body) is { } error)
+        {
+            return ChatOutcome.Failed(ProviderErrorBody.AnsweredFailure(error.Kind, error.Message, request.ApiKey, elapsed));
+        }
+
         if (body.Array("content") is not { } blocks)
         {
             return ChatOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.InvalidResponse, "The answer has no content blocks.", 200, null, elapsed, Sent: true));
@@ -168,7 +173,23 @@ internal sealed class AnthropicChatClient(HttpClient http, UpstreamCaller caller
     {
         var error = body.Object("error");
         var type = error?.String("type");
-        var message = error?.String("message") ?? body.String("message");
+        var message = ProviderErrorBody.NotBlank(error?.String("message")) ?? ProviderErrorBody.FallbackMessage(body);
         return (message, type == "not_found_error");
+    }
+
+    /// <summary>
+    /// A <c>{"type": "error", "error": {"type", "message"}}</c> object in a 2xx answer, as Anthropic reports a failure
+    /// inside a stream (<c>overloaded_error</c>, ...) and a proxy may in a plain 200 body: its kind by type, and its
+    /// message (null when it has none). One reading for both, so a plain answer and a stream classify it the same way.
+    /// </summary>
+    internal static (UpstreamFailureKind Kind, string? Message)? ErrorObjectOf(JsonElement body)
+    {
+        if (body.String("type") != "error")
+        {
+            return null;
+        }
+
+        var error = body.Object("error");
+        return (ProviderErrorBody.KindOf(error?.String("type"), null), ProviderErrorBody.NotBlank(error?.String("message")));
     }
 }

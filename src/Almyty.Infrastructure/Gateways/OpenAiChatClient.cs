@@ -127,6 +127,11 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
 
     internal static ChatOutcome Parse(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed)
     {
+        if (ErrorObjectOf(body) is { } error)
+        {
+            return ChatOutcome.Failed(ProviderErrorBody.AnsweredFailure(error.Kind, error.Message, request.ApiKey, elapsed));
+        }
+
         if (body.Array("choices") is not { } choices || choices.GetArrayLength() == 0 || choices[0].Object("message") is not { } message)
         {
             return ChatOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.InvalidResponse, "The answer has no choices[0].message.", 200, null, elapsed, Sent: true));
@@ -170,8 +175,18 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
     internal static (string? Message, bool ModelNotFound) ReadError(JsonElement body)
     {
         var error = body.Object("error");
-        var message = error?.String("message") ?? body.String("message") ?? body.String("error") ?? body.String("detail");
+        var message = ProviderErrorBody.NotBlank(error?.String("message")) ?? ProviderErrorBody.FallbackMessage(body);
         var code = error?.String("code") ?? error?.String("type");
         return (message, code is "model_not_found" or "not_found_error");
     }
+
+    /// <summary>
+    /// An <c>{"error": {...}}</c> object in a 2xx answer, as OpenAI reports a failure inside a stream and some compatible
+    /// servers and gateways in a plain 200 body: its kind by type or code, and its message (null when it has none).
+    /// One reading for both, so a plain answer and a stream classify the same object the same way.
+    /// </summary>
+    internal static (UpstreamFailureKind Kind, string? Message)? ErrorObjectOf(JsonElement body) =>
+        body.Object("error") is { } error
+            ? (ProviderErrorBody.KindOf(error.String("type"), error.String("code")), ProviderErrorBody.NotBlank(error.String("message")))
+            : null;
 }

@@ -49,16 +49,8 @@ internal abstract class ChatStreamParser
     /// <summary>A whole (non-streamed) answer, from a server that ignored the request to stream.</summary>
     public abstract ChatOutcome ParseWhole(JsonElement body, ChatCompletionRequest request, TimeSpan elapsed);
 
-    /// <summary>The kind of an error a provider reports inside a stream, by its type or code (both protocols' names).</summary>
-    internal static UpstreamFailureKind KindOfStreamError(string? type, string? code) => (code ?? type, type) switch
-    {
-        ("invalid_api_key", _) or (_, "authentication_error" or "permission_error") => UpstreamFailureKind.AuthFailed,
-        ("rate_limit_exceeded", _) or (_, "rate_limit_error" or "requests" or "tokens") => UpstreamFailureKind.RateLimited,
-        ("model_not_found", _) or (_, "not_found_error") => UpstreamFailureKind.ModelNotFound,
-        (_, "invalid_request_error" or "request_too_large") => UpstreamFailureKind.Rejected,
-        (_, "timeout_error") => UpstreamFailureKind.Timeout,
-        _ => UpstreamFailureKind.ServerError,
-    };
+    /// <summary>The message of an error event that has none of its own.</summary>
+    protected const string NoErrorMessage = "The provider reported an error in the middle of its answer.";
 }
 
 /// <summary>
@@ -79,10 +71,10 @@ internal sealed class OpenAiStreamParser : ChatStreamParser
 
         using var document = JsonDocument.Parse(data);
         var chunk = document.RootElement;
-        if (chunk.Object("error") is { } error)
+        if (OpenAiChatClient.ErrorObjectOf(chunk) is { } error)
         {
-            ErrorKind = KindOfStreamError(error.String("type"), error.String("code"));
-            ErrorMessage = error.String("message") ?? "The provider reported an error in the middle of its answer.";
+            ErrorKind = error.Kind;
+            ErrorMessage = error.Message ?? NoErrorMessage;
             return StreamStep.Error;
         }
 
@@ -166,10 +158,9 @@ internal sealed class AnthropicStreamParser : ChatStreamParser
             case "message_stop":
                 return StreamStep.Done;
 
-            case "error":
-                var error = message.Object("error");
-                ErrorKind = KindOfStreamError(error?.String("type"), null);
-                ErrorMessage = error?.String("message") ?? "The provider reported an error in the middle of its answer.";
+            case "error" when AnthropicChatClient.ErrorObjectOf(message) is { } error:
+                ErrorKind = error.Kind;
+                ErrorMessage = error.Message ?? NoErrorMessage;
                 return StreamStep.Error;
 
             default:
