@@ -87,7 +87,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
 
             try
             {
-                return (new UpstreamSuccess(JsonDocument.Parse(body), Elapsed(started)), null);
+                return (new UpstreamSuccess(JsonDocument.Parse(WithoutByteOrderMark(body)), Elapsed(started)), null);
             }
             catch (JsonException)
             {
@@ -275,7 +275,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         {
             try
             {
-                using var document = JsonDocument.Parse(body);
+                using var document = JsonDocument.Parse(WithoutByteOrderMark(body));
                 var (message, modelNotFound) = readError(document.RootElement);
                 if (!string.IsNullOrWhiteSpace(message))
                 {
@@ -295,6 +295,10 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
 
         return ($"HTTP {status} {ReasonOf(status)}".TrimEnd(), false);
     }
+
+    /// <summary>JSON must not start with a byte order mark, but a parser may skip one (RFC 8259, 8.1); some servers send it.</summary>
+    private static ReadOnlyMemory<byte> WithoutByteOrderMark(byte[] body) =>
+        body.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? body.AsMemory(Encoding.UTF8.Preamble.Length) : body;
 
     private static string ReasonOf(int status) =>
         Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : string.Empty;

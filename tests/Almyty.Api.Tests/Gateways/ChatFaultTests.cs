@@ -172,6 +172,23 @@ public sealed class ChatFaultTests(UpstreamApiFactory factory) : IClassFixture<U
     }
 
     [Fact]
+    public async Task A_completion_and_an_error_after_a_byte_order_mark_are_read_as_without_it()
+    {
+        const string Completion = """{"id":"chatcmpl-bom","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Read past the mark"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}""";
+        var scenario = Upstream.NewScenario(
+            Reply.Raw(200, "application/json", "\uFEFF" + Completion),
+            Reply.Raw(400, "application/json", "\uFEFF" + """{"error":{"message":"'temperature' is out of range.","type":"invalid_request_error"}}"""));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario);
+
+        using var answered = await client.ChatAsync(provider, "Hi");
+        using var refused = await client.ChatAsync(provider, "Hi");
+
+        (await answered.ShouldSucceedAsync())["message"]!["content"]!.GetValue<string>().ShouldBe("Read past the mark");
+        (await refused.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_REJECTED")).Message().ShouldContain("'temperature' is out of range.");
+    }
+
+    [Fact]
     public async Task A_200_that_is_not_a_completion_is_502_provider_invalid_response()
     {
         var scenario = Upstream.NewScenario(Reply.Raw(200, "application/json", """{"object":"list","data":[]}"""));
