@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Almyty.Api.Tests.Fakes;
@@ -10,18 +9,6 @@ namespace Almyty.Api.Tests.Gateways;
 public sealed class SlowConnectApiFactory : UpstreamApiFactory
 {
     public SlowConnectApiFactory() => Settings["Gateways:ConnectTimeoutSeconds"] = "2";
-}
-
-/// <summary>A one-second attempt timeout, shorter than the two-second connect timeout.</summary>
-public sealed class ShortAttemptApiFactory : UpstreamApiFactory
-{
-    public const int AttemptTimeoutSeconds = 1;
-
-    public ShortAttemptApiFactory()
-    {
-        Settings["Gateways:AttemptTimeoutSeconds"] = AttemptTimeoutSeconds.ToString(CultureInfo.InvariantCulture);
-        Settings["Gateways:ConnectTimeoutSeconds"] = "2";
-    }
 }
 
 /// <summary>
@@ -64,37 +51,5 @@ public sealed class ConnectWithinTheBudgetTests(SlowConnectApiFactory factory) :
         data["status"]!.GetValue<string>().ShouldBe("error");
         data["error"]!["code"]!.GetValue<string>().ShouldBe("CONNECTION_FAILED", data.ToJsonString());
         data["error"]!["message"]!.GetValue<string>().ShouldBe($"Connecting to 127.0.0.1:{silent.Port} timed out.");
-    }
-}
-
-/// <summary>
-/// When the attempt timeout is shorter than the connect timeout, against a host that never accepts, each attempt's
-/// connect step gives up before the attempt timeout fires: every chat, however many run at once, is a connection failure
-/// that was never sent.
-/// </summary>
-public sealed class ConnectWithinTheAttemptTimeoutTests(ShortAttemptApiFactory factory) : IClassFixture<ShortAttemptApiFactory>
-{
-    private const int Chats = 10;
-
-    [Fact]
-    public async Task Concurrent_chats_whose_connections_outlast_the_attempt_timeout_are_503_connecting_timed_out_and_none_is_counted()
-    {
-        using var silent = await SilentListener.DroppingConnectionsAsync();
-        var client = factory.OwnerClient();
-        var provider = await client.AddProviderAsync(factory.Upstream.NewScenario(), baseUrl: silent.OpenAiBaseUrl);
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, Chats).Select(_ => client.ChatAsync(provider, "Hi")));
-
-        foreach (var response in responses)
-        {
-            using (response)
-            {
-                var error = await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
-                error.Message().ShouldEndWith($"Connecting to 127.0.0.1:{silent.Port} timed out.");
-            }
-        }
-
-        (await client.GetProviderDataAsync(provider))["totalRequests"].AsCount().ShouldBe(0, "no connection was ever made");
-        (await factory.Database.CountAsync($"SELECT count(*) FROM usage_records WHERE provider_id = '{provider}'")).ShouldBe(0);
     }
 }
