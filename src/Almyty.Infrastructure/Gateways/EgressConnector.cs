@@ -25,14 +25,30 @@ internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptio
     /// </summary>
     public static bool IsEstablishTimeout(Exception exception) => exception is OperationCanceledException { InnerException: TimeoutException };
 
+    /// <summary>
+    /// How much sooner than the attempt timeout or the time budget the connect step gives up, so that its failure reaches
+    /// the request before their cancellation does (a few microseconds on an idle machine; this allows for a busy one).
+    /// </summary>
+    internal static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(250);
+
     /// <remarks>
     /// The connect step's timeout is enforced here rather than only by <see cref="SocketsHttpHandler.ConnectTimeout"/>,
     /// which reports it as a cancellation. A <see cref="SocketError.TimedOut"/> is what it is: a connection failure, so a
     /// host that swallows connection attempts is retried, counts against its circuit, and the call was never sent.
+    /// The step also ends a little before the attempt timeout or the call's time budget would: when they are shorter
+    /// than the connect timeout, a connection that cannot be made is still reported as such, not as a timeout of a call
+    /// that may have been sent.
     /// </remarks>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(_connectTimeout, timeProvider);
+        ArgumentNullException.ThrowIfNull(context);
+        var bound = Bound(context.InitialRequestMessage);
+        if (bound <= TimeSpan.Zero)
+        {
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+
+        using var deadline = new CancellationTokenSource(bound, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
@@ -43,6 +59,14 @@ internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptio
             throw new SocketException((int)SocketError.TimedOut);
         }
     }
+
+    /// <summary>
+    /// The connect timeout, or less when the attempt or the call it is made for would end sooner. The connection may go
+    /// to another waiting request than the one it was begun for (the handler pools them), but the bound only ever
+    /// shortens the step, and a failure goes back to that first request only, whose time it was measured by.
+    /// </summary>
+    private TimeSpan Bound(HttpRequestMessage? request) =>
+        UpstreamAttempts.TimeLeft(request, timeProvider) is { } left && left - Margin < _connectTimeout ? left - Margin : _connectTimeout;
 
     private async Task<Stream> ConnectToCheckedAddressAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
     {

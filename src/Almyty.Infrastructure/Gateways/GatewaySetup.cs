@@ -95,8 +95,19 @@ internal static class GatewaySetup
                     BreakDuration = TimeSpan.FromSeconds(options.CircuitBreakSeconds),
                     ShouldHandle = args => ValueTask.FromResult(IsUpstreamFault(args.Outcome)),
                 })
-                .AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
+                .AddTimeout(AttemptTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds), timeProvider));
         }).SelectPipelineByAuthority();
+
+    /// <summary>The same timeout for every attempt, each noted on the request as it begins (<see cref="UpstreamAttempts.Begin"/>).</summary>
+    private static TimeoutStrategyOptions AttemptTimeout(TimeSpan timeout, TimeProvider timeProvider) => new()
+    {
+        Timeout = timeout,
+        TimeoutGenerator = args =>
+        {
+            UpstreamAttempts.Begin(args.Context.GetRequestMessage(), timeout, timeProvider);
+            return ValueTask.FromResult(timeout);
+        },
+    };
 
     /// <summary>Worth another try: 408, a 429 whose wait is short, 5xx, a network error or an attempt timeout. Never an egress refusal.</summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider timeProvider)

@@ -3,20 +3,48 @@ using Polly;
 namespace Almyty.Infrastructure.Gateways;
 
 /// <summary>
-/// Whether a call reached the provider at all, across the resilience pipeline's attempts. Only a call that went out
-/// counts towards a provider's <c>totalRequests</c>: one whose every attempt failed to connect (no address, refused,
-/// TLS handshake failed or stalled, egress refused, circuit open) was never sent.
+/// What one call's attempts have done, kept on its request: whether any attempt reached the provider, and how long
+/// the attempt under way may last. Only a call that went out counts towards a provider's <c>totalRequests</c>: one whose
+/// every attempt failed to connect (no address, refused, connect step or TLS handshake timed out, egress refused,
+/// circuit open) was never sent.
 /// </summary>
+/// <remarks>
+/// The log is put on the request once, before it is sent, and only its own fields change afterwards: the handler's
+/// connect step reads the request's options from another thread, and they are a plain dictionary.
+/// </remarks>
 internal static class UpstreamAttempts
 {
-    private static readonly HttpRequestOptionsKey<bool> SentKey = new("Almyty.Upstream.Sent");
+    private static readonly HttpRequestOptionsKey<AttemptLog> LogKey = new("Almyty.Upstream.Attempts");
+
+    /// <summary>Gives the request an empty log. Called once, before the request is sent.</summary>
+    public static void Start(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Options.Set(LogKey, new AttemptLog());
+    }
+
+    /// <summary>
+    /// Called by the attempt timeout as each attempt begins, with that attempt's timeout: notes when the attempt will be
+    /// cut, and whether that comes before the call's time budget runs out (then it is the attempt timeout that ends it).
+    /// </summary>
+    public static void Begin(HttpRequestMessage? request, TimeSpan attemptTimeout, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (LogOf(request) is not { } log)
+        {
+            return;
+        }
+
+        var budgetLeft = UpstreamRetry.Remaining(request, timeProvider);
+        log.Begin(Later(timeProvider.GetTimestamp(), attemptTimeout, timeProvider), budgetLeft is not { } left || attemptTimeout < left);
+    }
 
     /// <summary>Called by the retry strategy for each attempt that is retried.</summary>
     public static void Note(HttpRequestMessage? request, Outcome<HttpResponseMessage> attempt)
     {
-        if (request is not null && (attempt.Result is not null || (attempt.Exception is { } exception && !NeverLeft(exception))))
+        if (LogOf(request) is { } log && (attempt.Result is not null || (attempt.Exception is { } exception && !NeverLeft(exception))))
         {
-            request.Options.Set(SentKey, true);
+            log.Sent = true;
         }
     }
 
@@ -24,7 +52,44 @@ internal static class UpstreamAttempts
     public static bool WentOut(HttpRequestMessage request, Exception lastAttempt)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return !NeverLeft(lastAttempt) || (request.Options.TryGetValue(SentKey, out var sent) && sent);
+        return !NeverLeft(lastAttempt) || LogOf(request) is { Sent: true };
+    }
+
+    /// <summary>
+    /// The attempts made so far, and whether the last one was to be cut by the attempt timeout before the time budget
+    /// ran out. Null for a request that was not logged.
+    /// </summary>
+    public static (int Attempts, bool CutByAttemptTimeout)? LastAttempt(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return LogOf(request) is { } log ? (log.Attempts, log.CutByAttemptTimeout) : null;
+    }
+
+    /// <summary>
+    /// How long the attempt under way, and the call's time budget, have left, whichever is less; null when neither is
+    /// known (a request sent outside <see cref="UpstreamCaller"/>).
+    /// </summary>
+    public static TimeSpan? TimeLeft(HttpRequestMessage? request, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var budgetLeft = UpstreamRetry.Remaining(request, timeProvider);
+        TimeSpan? attemptLeft = LogOf(request)?.AttemptEnds is { } ends and not long.MaxValue
+            ? timeProvider.GetElapsedTime(timeProvider.GetTimestamp(), ends)
+            : null;
+        return (budgetLeft, attemptLeft) switch
+        {
+            ({ } budget, { } attempt) => budget < attempt ? budget : attempt,
+            (var budget, var attempt) => budget ?? attempt,
+        };
+    }
+
+    private static AttemptLog? LogOf(HttpRequestMessage? request) =>
+        request is not null && request.Options.TryGetValue(LogKey, out var log) ? log : null;
+
+    private static long Later(long timestamp, TimeSpan span, TimeProvider timeProvider)
+    {
+        var ticks = span.TotalSeconds * timeProvider.TimestampFrequency;
+        return ticks >= long.MaxValue - timestamp ? long.MaxValue : timestamp + (long)ticks;
     }
 
     /// <summary>
@@ -39,4 +104,29 @@ internal static class UpstreamAttempts
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } => true,
         _ => EgressConnector.IsEstablishTimeout(exception),
     };
+
+    /// <summary>
+    /// Attempts follow one another, so only the pipeline writes; the attempt's end is also read by connect steps on
+    /// other threads.
+    /// </summary>
+    private sealed class AttemptLog
+    {
+        private long _attemptEnds = long.MaxValue;
+
+        public bool Sent { get; set; }
+
+        public int Attempts { get; private set; }
+
+        public bool CutByAttemptTimeout { get; private set; }
+
+        /// <summary>When the attempt under way will be cut, as a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
+        public long AttemptEnds => Volatile.Read(ref _attemptEnds);
+
+        public void Begin(long attemptEnds, bool cutByAttemptTimeout)
+        {
+            Attempts++;
+            CutByAttemptTimeout = cutByAttemptTimeout;
+            Volatile.Write(ref _attemptEnds, attemptEnds);
+        }
+    }
 }

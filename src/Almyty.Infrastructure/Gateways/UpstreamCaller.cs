@@ -104,7 +104,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         }
         catch (Exception exception) when (IsUpstreamException(exception))
         {
-            return (null, FromException(exception, timeout, host, wentOut: true));
+            return (null, FromException(exception, NoAnswerWithin(timeout), host, wentOut: true));
         }
     }
 
@@ -124,6 +124,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         budget.CancelAfter(timeout);
         var started = timeProvider.GetTimestamp();
         UpstreamRetry.SetDeadline(request, started, timeout, timeProvider); // no retry is made whose wait outlasts the budget
+        UpstreamAttempts.Start(request);
         var host = request.RequestUri?.Authority ?? "?";
         HttpResponseMessage? response = null;
         try
@@ -170,7 +171,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         }
         catch (Exception exception) when (IsUpstreamException(exception))
         {
-            return (null, FromException(exception, timeout, host, UpstreamAttempts.WentOut(request, exception)));
+            return (null, FromException(exception, TimedOut(request, exception, timeout, budgetRanOut: budget?.IsCancellationRequested == true), host, UpstreamAttempts.WentOut(request, exception)));
         }
         finally
         {
@@ -189,13 +190,28 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     private static bool IsUpstreamException(Exception exception) =>
         exception is OperationCanceledException or TimeoutRejectedException or BrokenCircuitException or HttpRequestException or IOException;
 
+    /// <summary>The message of a call that ran out of time: the time budget's, unless its last attempt was cut by the attempt timeout first.</summary>
+    private string TimedOut(HttpRequestMessage request, Exception exception, TimeSpan timeout, bool budgetRanOut)
+    {
+        if (exception is TimeoutRejectedException && !budgetRanOut && UpstreamAttempts.LastAttempt(request) is (var attempts, true))
+        {
+            var attemptTimeout = TimeSpan.FromSeconds(options.Value.AttemptTimeoutSeconds);
+            return string.Create(CultureInfo.InvariantCulture, $"No answer within the per-attempt timeout of {attemptTimeout.TotalSeconds:0.###} s ({attempts} {(attempts == 1 ? "attempt" : "attempts")}).");
+        }
+
+        return NoAnswerWithin(timeout);
+    }
+
+    private static string NoAnswerWithin(TimeSpan timeout) => string.Create(CultureInfo.InvariantCulture, $"No answer within {timeout.TotalSeconds:0.###} s.");
+
+    /// <param name="timedOut">The message should it be a timeout.</param>
     /// <param name="wentOut">Whether any attempt reached the provider (see <see cref="UpstreamAttempts"/>).</param>
-    private UpstreamFailure FromException(Exception exception, TimeSpan timeout, string host, bool wentOut) => exception switch
+    private UpstreamFailure FromException(Exception exception, string timedOut, string host, bool wentOut) => exception switch
     {
         _ when EgressConnector.IsEstablishTimeout(exception) =>
             Fail(UpstreamFailureKind.ConnectionFailed, $"The TLS handshake with {host} did not finish in time.", null, null, null, host, wentOut),
         OperationCanceledException or TimeoutRejectedException =>
-            Fail(UpstreamFailureKind.Timeout, $"No answer within {timeout.TotalSeconds:0.###} s.", null, null, null, host, wentOut),
+            Fail(UpstreamFailureKind.Timeout, timedOut, null, null, null, host, wentOut),
         BrokenCircuitException =>
             Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, wentOut),
         HttpRequestException http when ExceptionChain.Find<EgressBlockedException>(http) is { } blocked =>

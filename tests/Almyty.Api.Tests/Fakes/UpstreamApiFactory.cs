@@ -181,3 +181,15 @@ public sealed class ConnectTimeoutApiFactory : UpstreamApiFactory
         Settings["Gateways:CircuitBreakSeconds"] = "300";
     }
 }
+
+/// <summary>A one-second attempt timeout, shorter than the two-second connect timeout.</summary>
+public sealed class ShortAttemptApiFactory : UpstreamApiFactory
+{
+    public const int AttemptTimeoutSeconds = 1;
+
+    public ShortAttemptApiFactory()
+    {
+        Settings["Gateways:AttemptTimeoutSeconds"] = AttemptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:ConnectTimeoutSeconds"] = "2";
+    }
+}
