@@ -39,6 +39,26 @@ public sealed class StreamChatTimeoutTests(ShortTimeoutStreamingApiFactory facto
     [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
+    public async Task A_provider_silent_after_its_finish_but_before_its_end_marker_has_given_a_whole_answer(string kind)
+    {
+        var scenario = Upstream.NewScenario(StreamReply.Stream(new StreamPlan { Pieces = ["All ", "said"], Ending = StreamEnding.HangAfterFinish }));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, kind, configuration: OneSecond.DeepClone().AsObject());
+        var session = Guid.NewGuid();
+
+        using var stream = await SseResponse.OpenAsync(client, provider, "Hi", session);
+        var events = await stream.ShouldBeEventStream().ReadAllAsync();
+
+        events.Select(e => e.Event).ShouldBe(["delta", "delta", "done"]);
+        events[^1].Json["finishReason"]!.GetValue<string>().ShouldBe("stop");
+        (await scenario.AbortObserved.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Aborted.ShouldBeTrue("the silent connection is closed");
+        (await factory.Database.StoredMessagesAsync(session)).Select(m => m.Content).ShouldBe(["Hi", "All said"]);
+        (await factory.Database.RowsAsync($"SELECT outcome FROM usage_records WHERE provider_id = '{provider}'")).Single()[0].ShouldBe("success");
+    }
+
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
     public async Task A_provider_silent_for_longer_than_its_timeout_mid_stream_ends_it_with_a_timeout_error(string kind)
     {
         var scenario = Upstream.NewScenario(StreamReply.Stream(new StreamPlan { Pieces = ["Hmm"], Ending = StreamEnding.Hang }));

@@ -24,6 +24,9 @@ public enum StreamEnding
     /// before the end marker (<c>[DONE]</c>, message_stop).
     /// </summary>
     DropAfterFinish,
+
+    /// <summary>The finish, as for <see cref="DropAfterFinish"/>, then nothing more until the client goes away.</summary>
+    HangAfterFinish,
 }
 
 /// <summary>A script for one streamed answer.</summary>
@@ -246,14 +249,20 @@ public static class StreamReply
 
         async Task<bool> DroppedAfterFinishAsync()
         {
-            if (plan.Ending != StreamEnding.DropAfterFinish)
+            switch (plan.Ending)
             {
-                return false;
-            }
+                case StreamEnding.DropAfterFinish:
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), aborted);
+                    http.Abort();
+                    return true;
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), aborted);
-            http.Abort();
-            return true;
+                case StreamEnding.HangAfterFinish:
+                    await Task.Delay(TimeSpan.FromMinutes(2), aborted);
+                    return true;
+
+                default:
+                    return false;
+            }
         }
     }
 }

@@ -140,7 +140,10 @@ internal sealed class UpstreamStreamedCompletion(
         }
         catch (OperationCanceledException)
         {
-            return Fault(UpstreamFailureKind.Timeout, $"The provider sent nothing for {request.Timeout.TotalSeconds:0.###} s in the middle of its answer.");
+            // Silent after its finish reason, the provider has given the whole answer; only the end marker is missing.
+            return parser.CanEndWithoutClosingEvent
+                ? End()
+                : Fault(UpstreamFailureKind.Timeout, $"The provider sent nothing for {request.Timeout.TotalSeconds:0.###} s in the middle of its answer.");
         }
         catch (SseTooLargeException)
         {
