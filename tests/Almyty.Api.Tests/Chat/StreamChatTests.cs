@@ -143,6 +143,24 @@ public sealed class StreamChatTests(StreamingApiFactory factory) : IClassFixture
     }
 
     [Theory]
+    [InlineData("openai", """{"error":{"message":"\ud800 overloaded","type":"server_error"}}""")]
+    [InlineData("openai", """{"id":"c","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"half \ud800"},"finish_reason":"stop"}]}""")]
+    [InlineData("anthropic", """{"type":"error","error":{"type":"overloaded_error","message":"\ud800"}}""")]
+    [InlineData("anthropic", """{"id":"m","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"text","text":"\ud800"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}""")]
+    public async Task A_whole_answer_instead_of_a_stream_holding_a_string_that_is_not_unicode_is_502_provider_invalid_response(string kind, string body)
+    {
+        var scenario = Upstream.NewScenario(Reply.Raw(200, "application/json", body));
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, kind);
+
+        using var stream = await SseResponse.OpenAsync(client, provider, "Hi");
+
+        await stream.Response.ShouldFailWithAsync(HttpStatusCode.BadGateway, "PROVIDER_INVALID_RESPONSE");
+        (await factory.Database.RowsAsync($"SELECT outcome FROM usage_records WHERE provider_id = '{provider}'"))
+            .Single()[0].ShouldBe("PROVIDER_INVALID_RESPONSE");
+    }
+
+    [Theory]
     [InlineData("openai")]
     [InlineData("anthropic")]
     public async Task A_stream_dropped_after_its_finish_but_before_its_end_marker_is_a_whole_answer(string kind)

@@ -205,7 +205,7 @@ internal sealed class UpstreamStreamedCompletion(
 
             using (success)
             {
-                var outcome = parser.ParseWhole(success!.Body.RootElement, request, success.Elapsed);
+                var outcome = WireJson.ParseAnswer(success!, request, parser.ParseWhole);
                 _ended = timeProvider.GetTimestamp();
                 if (outcome.Failure is { } invalid)
                 {
