@@ -185,8 +185,9 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
     /// servers and gateways in a plain 200 body: its kind by type or code, and its message (null when it has none).
     /// One reading for both, so a plain answer and a stream classify the same object the same way.
     /// </summary>
+    /// <remarks>A body that also carries choices is the answer: what they hold is usable, whatever else is beside them.</remarks>
     internal static (UpstreamFailureKind Kind, string? Message)? ErrorObjectOf(JsonElement body) =>
-        body.Object("error") is { } error
+        body.Object("error") is { } error && (body.Array("choices") is not { } choices || choices.GetArrayLength() == 0)
             ? (ProviderErrorBody.KindOf(error.String("type"), error.String("code")), ProviderErrorBody.NotBlank(error.String("message")))
             : null;
 }

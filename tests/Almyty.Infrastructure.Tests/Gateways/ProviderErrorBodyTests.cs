@@ -83,6 +83,8 @@ public sealed class ProviderErrorBodyTests
 
     [Theory]
     [InlineData(ProviderKind.OpenAi, """{"error":null,"choices":[{"message":{"role":"assistant","content":"fine"}}]}""")]
+    [InlineData(ProviderKind.OpenAi, """{"error":{},"choices":[{"message":{"role":"assistant","content":"fine"}}]}""")]
+    [InlineData(ProviderKind.OpenAi, """{"error":{"message":null},"choices":[{"message":{"role":"assistant","content":"fine"}}]}""")]
     [InlineData(ProviderKind.Anthropic, """{"type":"message","error":{"type":"api_error"},"content":[{"type":"text","text":"fine"}]}""")]
     public void A_2xx_body_without_the_protocols_error_object_is_an_answer(ProviderKind kind, string body)
     {
