@@ -42,10 +42,10 @@ internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptio
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var bound = Bound(context.InitialRequestMessage);
+        var (bound, byBudget) = Bound(context.InitialRequestMessage);
         if (bound <= TimeSpan.Zero)
         {
-            throw new SocketException((int)SocketError.TimedOut);
+            throw TimedOut(byBudget);
         }
 
         using var deadline = new CancellationTokenSource(bound, timeProvider);
@@ -56,17 +56,23 @@ internal sealed class EgressConnector(EgressPolicy policy, IOptions<GatewayOptio
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new SocketException((int)SocketError.TimedOut);
+            throw TimedOut(byBudget);
         }
     }
+
+    /// <summary>The host's fault when the connect or attempt timeout ran out; the call's own when its budget did.</summary>
+    private static SocketException TimedOut(bool byBudget) =>
+        byBudget ? new ConnectBudgetSpentException() : new SocketException((int)SocketError.TimedOut);
 
     /// <summary>
     /// The connect timeout, or less when the attempt or the call it is made for would end sooner. The connection may go
     /// to another waiting request than the one it was begun for (the handler pools them), but the bound only ever
     /// shortens the step, and a failure goes back to that first request only, whose time it was measured by.
     /// </summary>
-    private TimeSpan Bound(HttpRequestMessage? request) =>
-        UpstreamAttempts.TimeLeft(request, timeProvider) is { } left && left - Margin < _connectTimeout ? left - Margin : _connectTimeout;
+    private (TimeSpan Bound, bool ByBudget) Bound(HttpRequestMessage? request) =>
+        UpstreamAttempts.TimeLeft(request, timeProvider) is var (left, isBudget) && left - Margin < _connectTimeout
+            ? (left - Margin, isBudget)
+            : (_connectTimeout, false);
 
     private async Task<Stream> ConnectToCheckedAddressAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
     {

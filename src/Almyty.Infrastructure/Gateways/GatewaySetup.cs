@@ -126,20 +126,26 @@ internal static class GatewaySetup
 
         return outcome.Exception switch
         {
-            HttpRequestException exception => !IsEgressRefusal(exception),
+            HttpRequestException exception => !IsEgressRefusal(exception) && !IsBudgetSpentConnecting(exception),
             TimeoutRejectedException => true,
             { } exception => EgressConnector.IsEstablishTimeout(exception),
             _ => false,
         };
     }
 
-    /// <summary>What counts against a provider's circuit: its own failures, not rate limits or our egress policy.</summary>
+    /// <summary>
+    /// What counts against a provider's circuit: its own failures, not rate limits, our egress policy, or a connect cut
+    /// short by one call's own time budget.
+    /// </summary>
     internal static bool IsUpstreamFault(Outcome<HttpResponseMessage> outcome) =>
         outcome.Result is { } response
             ? (int)response.StatusCode is 408 or >= 500
             : outcome.Exception is TimeoutRejectedException
-                || (outcome.Exception is HttpRequestException exception && !IsEgressRefusal(exception))
+                || (outcome.Exception is HttpRequestException exception && !IsEgressRefusal(exception) && !IsBudgetSpentConnecting(exception))
                 || (outcome.Exception is { } other && EgressConnector.IsEstablishTimeout(other));
 
     private static bool IsEgressRefusal(Exception exception) => ExceptionChain.Find<EgressBlockedException>(exception) is not null;
+
+    /// <summary>A connect the call's own time budget cut short: no retry would fit, and the host is not at fault.</summary>
+    private static bool IsBudgetSpentConnecting(Exception exception) => ExceptionChain.Find<ConnectBudgetSpentException>(exception) is not null;
 }

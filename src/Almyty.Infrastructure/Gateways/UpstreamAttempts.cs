@@ -66,10 +66,10 @@ internal static class UpstreamAttempts
     }
 
     /// <summary>
-    /// How long the attempt under way, and the call's time budget, have left, whichever is less; null when neither is
-    /// known (a request sent outside <see cref="UpstreamCaller"/>).
+    /// How long the attempt under way, and the call's time budget, have left, whichever is less, and whether that is the
+    /// budget; null when neither is known (a request sent outside <see cref="UpstreamCaller"/>).
     /// </summary>
-    public static TimeSpan? TimeLeft(HttpRequestMessage? request, TimeProvider timeProvider)
+    public static (TimeSpan Left, bool IsBudget)? TimeLeft(HttpRequestMessage? request, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         var budgetLeft = UpstreamRetry.Remaining(request, timeProvider);
@@ -78,8 +78,10 @@ internal static class UpstreamAttempts
             : null;
         return (budgetLeft, attemptLeft) switch
         {
-            ({ } budget, { } attempt) => budget < attempt ? budget : attempt,
-            (var budget, var attempt) => budget ?? attempt,
+            ({ } budget, { } attempt) => budget <= attempt ? (budget, true) : (attempt, false),
+            ({ } budget, null) => (budget, true),
+            (null, { } attempt) => (attempt, false),
+            _ => null,
         };
     }
 

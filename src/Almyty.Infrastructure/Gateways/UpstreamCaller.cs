@@ -385,6 +385,11 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
 
     private static string DescribeConnectionFailure(HttpRequestException exception, string host)
     {
+        if (ExceptionChain.Find<ConnectBudgetSpentException>(exception) is not null)
+        {
+            return $"Connecting to {host} did not finish within the call's time budget.";
+        }
+
         if (ExceptionChain.Find<SocketException>(exception) is { } socket)
         {
             return socket.SocketErrorCode switch

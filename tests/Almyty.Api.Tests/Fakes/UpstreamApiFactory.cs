@@ -110,6 +110,24 @@ public sealed class CircuitBreakerApiFactory : UpstreamApiFactory
     }
 }
 
+/// <summary>
+/// A two-second connect timeout, longer than the one-second time budget the tests give their providers, and a circuit
+/// breaker that a few failures open (half of at least <see cref="CircuitMinimumThroughput"/> calls).
+/// </summary>
+public sealed class SlowConnectApiFactory : UpstreamApiFactory
+{
+    public const int CircuitMinimumThroughput = 3;
+
+    public SlowConnectApiFactory()
+    {
+        Settings["Gateways:ConnectTimeoutSeconds"] = "2";
+        Settings["Gateways:CircuitMinimumThroughput"] = CircuitMinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Gateways:CircuitFailureRatio"] = "0.5";
+        Settings["Gateways:CircuitSamplingSeconds"] = "60";
+        Settings["Gateways:CircuitBreakSeconds"] = "60";
+    }
+}
+
 /// <summary>Retries turned off (Gateways:MaxRetryAttempts = 0, "retries after the first attempt" in docs/configuration.md).</summary>
 public sealed class NoRetryApiFactory : UpstreamApiFactory
 {

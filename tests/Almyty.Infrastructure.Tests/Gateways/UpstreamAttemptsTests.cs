@@ -30,7 +30,7 @@ public sealed class UpstreamAttemptsTests
         UpstreamAttempts.Begin(request, AttemptTimeout, _clock);
         _clock.Advance(TimeSpan.FromSeconds(0.25));
 
-        UpstreamAttempts.TimeLeft(request, _clock).ShouldBe(TimeSpan.FromSeconds(0.75));
+        UpstreamAttempts.TimeLeft(request, _clock).ShouldBe((TimeSpan.FromSeconds(0.75), false));
         UpstreamAttempts.LastAttempt(request).ShouldBe((1, true));
     }
 
@@ -43,7 +43,7 @@ public sealed class UpstreamAttemptsTests
         UpstreamAttempts.Begin(request, AttemptTimeout, _clock);
         _clock.Advance(TimeSpan.FromSeconds(0.25));
 
-        UpstreamAttempts.TimeLeft(request, _clock).ShouldBe(TimeSpan.FromSeconds(0.5));
+        UpstreamAttempts.TimeLeft(request, _clock).ShouldBe((TimeSpan.FromSeconds(0.5), true));
         UpstreamAttempts.LastAttempt(request).ShouldBe((2, false), "0.75 s of the budget were left when the second attempt began");
     }
 
