@@ -7,8 +7,9 @@ namespace Almyty.Api.OpenApi;
 
 /// <summary>
 /// The headers every answer carries (docs/api.md): <c>X-Almyty-Overhead-Ms</c> on all of them, the organization's
-/// <c>X-RateLimit-*</c> on those of an operation that takes a token (all but its 401, which is not counted), and
-/// <c>Retry-After</c> on a 429.
+/// <c>X-RateLimit-*</c> on those of an operation that takes a token while the limit is on (not its 401, which is not
+/// counted, nor its 413, which a declared length too large gets before the token is read), and <c>Retry-After</c> on a
+/// 429.
 /// </summary>
 internal sealed class ResponseHeadersTransformer : IOpenApiOperationTransformer
 {
@@ -26,9 +27,9 @@ internal sealed class ResponseHeadersTransformer : IOpenApiOperationTransformer
             declared.Headers[OverheadHeader.HeaderName] = Header(
                 "Milliseconds the service itself spent on the request (up to 3 decimals), the time waiting for the provider excluded.",
                 JsonSchemaType.Number);
-            if (counted && status != "401")
+            if (counted && status is not ("401" or "413"))
             {
-                declared.Headers["X-RateLimit-Limit"] = Header("Requests the organization may make per window.", JsonSchemaType.Integer);
+                declared.Headers["X-RateLimit-Limit"] = Header("Requests the organization may make per window (sent while RateLimiting__PermitsPerWindow is above 0).", JsonSchemaType.Integer);
                 declared.Headers["X-RateLimit-Remaining"] = Header("Requests left in the current window, this one counted.", JsonSchemaType.Integer);
                 declared.Headers["X-RateLimit-Reset"] = Header("Unix time, in seconds, when the current window ends.", JsonSchemaType.Integer, "int64");
             }

@@ -9,8 +9,10 @@ namespace Almyty.Infrastructure.Gateways;
 /// circuit open) was never sent.
 /// </summary>
 /// <remarks>
-/// The log is put on the request once, before it is sent, and only its own fields change afterwards: the handler's
-/// connect step reads the request's options from another thread, and they are a plain dictionary.
+/// The log is put on the request once, before it is sent, and only its own fields change afterwards. The handler's
+/// connect step reads the request's options (a plain dictionary) from another thread as a connection begins, while the
+/// attempt that needs it waits; the resilience pipeline writes them only before and after each attempt, and then only
+/// replaces the value of a key already there, which never resizes the dictionary.
 /// </remarks>
 internal static class UpstreamAttempts
 {
