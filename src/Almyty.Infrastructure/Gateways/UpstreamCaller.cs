@@ -245,7 +245,9 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     /// </summary>
     internal static bool IsUndecodable(Exception exception) =>
         exception is InvalidDataException
-        || (exception is InvalidOperationException && exception.TargetSite?.DeclaringType?.Namespace == "System.IO.Compression");
+        || (exception is InvalidOperationException
+            && (exception.TargetSite?.DeclaringType?.Namespace == "System.IO.Compression"
+                || exception.StackTrace?.Contains(" System.IO.Compression.", StringComparison.Ordinal) == true));
 
     /// <summary>The body, or null when it is larger than the cap (or, with <paramref name="truncate"/>, its first bytes).</summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, long cap, CancellationToken cancellationToken, bool truncate = false)
