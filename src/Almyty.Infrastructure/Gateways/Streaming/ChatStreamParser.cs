@@ -158,9 +158,10 @@ internal sealed class AnthropicStreamParser : ChatStreamParser
             case "message_stop":
                 return StreamStep.Done;
 
-            case "error" when AnthropicChatClient.ErrorObjectOf(message) is { } error:
-                ErrorKind = error.Kind;
-                ErrorMessage = error.Message ?? NoErrorMessage;
+            case "error":
+                var (kind, text) = AnthropicChatClient.ErrorObjectOf(message) ?? (UpstreamFailureKind.ServerError, null);
+                ErrorKind = kind;
+                ErrorMessage = text ?? NoErrorMessage;
                 return StreamStep.Error;
 
             default:
