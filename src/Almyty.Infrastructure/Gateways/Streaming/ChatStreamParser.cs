@@ -159,9 +159,9 @@ internal sealed class AnthropicStreamParser : ChatStreamParser
                 return StreamStep.Done;
 
             case "error":
-                var (kind, text) = AnthropicChatClient.ErrorObjectOf(message) ?? (UpstreamFailureKind.ServerError, null);
-                ErrorKind = kind;
-                ErrorMessage = text ?? NoErrorMessage;
+                var (errorKind, errorText) = AnthropicChatClient.ErrorObjectOf(message) ?? (UpstreamFailureKind.ServerError, null);
+                ErrorKind = errorKind;
+                ErrorMessage = errorText ?? NoErrorMessage;
                 return StreamStep.Error;
 
             default:
