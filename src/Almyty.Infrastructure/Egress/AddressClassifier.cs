@@ -40,8 +40,11 @@ internal static class AddressClassifier
         (IPNetwork.Parse("169.254.0.0/16"), AddressClass.LinkLocal),
         (IPNetwork.Parse("172.16.0.0/12"), AddressClass.Private),
         (IPNetwork.Parse("192.0.0.0/24"), AddressClass.Reserved),
+        (IPNetwork.Parse("192.0.2.0/24"), AddressClass.Reserved),      // TEST-NET-1 (RFC 5737)
         (IPNetwork.Parse("192.168.0.0/16"), AddressClass.Private),
         (IPNetwork.Parse("198.18.0.0/15"), AddressClass.Reserved),
+        (IPNetwork.Parse("198.51.100.0/24"), AddressClass.Reserved),   // TEST-NET-2
+        (IPNetwork.Parse("203.0.113.0/24"), AddressClass.Reserved),    // TEST-NET-3
         (IPNetwork.Parse("224.0.0.0/4"), AddressClass.Multicast),
         (IPNetwork.Parse("240.0.0.0/4"), AddressClass.Reserved),
     ];
@@ -54,6 +57,8 @@ internal static class AddressClassifier
         (IPNetwork.Parse("ff00::/8"), AddressClass.Multicast),
         (IPNetwork.Parse("100::/64"), AddressClass.Reserved),
         (IPNetwork.Parse("2001:db8::/32"), AddressClass.Reserved),
+        (IPNetwork.Parse("3fff::/20"), AddressClass.Reserved),         // documentation (RFC 9637)
+        (IPNetwork.Parse("2001::/32"), AddressClass.Reserved),         // Teredo: the client address it carries is hidden
     ];
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");

@@ -77,6 +77,11 @@ public sealed class AddressClassifierTests
     [InlineData("198.18.0.1")]
     [InlineData("2001:db8::1")]
     [InlineData("100::1")]
+    [InlineData("192.0.2.1")]
+    [InlineData("198.51.100.7")]
+    [InlineData("203.0.113.200")]
+    [InlineData("3fff::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
     public void Classify_BroadcastAndOtherReservedAddresses_AsReserved(string address) => Classify(address).ShouldBe(AddressClass.Reserved);
 
     [Theory]
