@@ -132,7 +132,7 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
             return ChatOutcome.Failed(ProviderErrorBody.AnsweredFailure(error.Kind, error.Message, request.ApiKey, elapsed));
         }
 
-        if (body.Array("choices") is not { } choices || choices.GetArrayLength() == 0 || choices[0].Object("message") is not { } message)
+        if (body.Array("choices") is not { } choices || FirstChoice(choices) is not { } choice || choice.Object("message") is not { } message)
         {
             return ChatOutcome.Failed(new UpstreamFailure(UpstreamFailureKind.InvalidResponse, "The answer has no choices[0].message.", 200, null, elapsed, Sent: true));
         }
@@ -141,10 +141,37 @@ internal sealed class OpenAiChatClient(HttpClient http, UpstreamCaller caller)
         return ChatOutcome.Success(new ChatCompletion(
             ContentOf(message),
             body.ModelName("model") ?? request.Model,
-            choices[0].String("finish_reason") ?? "unknown",
+            choice.String("finish_reason") ?? "unknown",
             usage?.Count("prompt_tokens"),
             usage?.Count("completion_tokens"),
             elapsed));
+    }
+
+    /// <summary>
+    /// The choice numbered 0, wherever it sits in the array (a server may list several in any order), or the first one
+    /// when none is numbered; null when there is neither. We never ask for more than one.
+    /// </summary>
+    internal static JsonElement? FirstChoice(JsonElement choices)
+    {
+        JsonElement? unnumbered = null;
+        foreach (var choice in choices.EnumerateArray())
+        {
+            if (choice.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            if (!choice.TryGetProperty("index", out var index) || index.ValueKind != JsonValueKind.Number)
+            {
+                unnumbered ??= choice;
+            }
+            else if (index.TryGetInt32(out var number) && number == 0)
+            {
+                return choice;
+            }
+        }
+
+        return unnumbered;
     }
 
     /// <summary>A string, or (from some compatible servers) an array of text parts; a refusal counts as the content.</summary>

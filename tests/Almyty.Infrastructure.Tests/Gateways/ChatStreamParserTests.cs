@@ -1,5 +1,6 @@
 using System.Text;
 using Almyty.Application.Gateways;
+using Almyty.Domain.Providers;
 using Almyty.Infrastructure.Gateways.Streaming;
 
 namespace Almyty.Infrastructure.Tests.Gateways;
@@ -22,6 +23,31 @@ public sealed class ChatStreamParserTests
         parser.FinishReason.ShouldBe("length");
         parser.InputTokens.ShouldBe(9);
         parser.OutputTokens.ShouldBe(4);
+    }
+
+    [Fact]
+    public void Only_the_openai_choice_numbered_0_is_relayed_wherever_it_sits()
+    {
+        var parser = new OpenAiStreamParser();
+
+        Read(parser, """{"id":"c","object":"chat.completion.chunk","choices":[{"index":1,"delta":{"content":"X"},"finish_reason":null}]}""").ShouldBe(StreamStep.Continue);
+        Read(parser, """{"id":"c","object":"chat.completion.chunk","choices":[{"index":1,"delta":{"content":"Z"},"finish_reason":"length"},{"index":0,"delta":{"content":"Y"},"finish_reason":null}]}""").ShouldBe(StreamStep.Delta);
+        parser.Delta.ShouldBe("Y");
+        parser.FinishReason.ShouldBeNull();
+        Read(parser, """{"id":"c","object":"chat.completion.chunk","choices":[{"delta":{"content":"W"}}]}""").ShouldBe(StreamStep.Delta);
+        parser.Delta.ShouldBe("W");
+    }
+
+    [Fact]
+    public void The_openai_choice_numbered_0_is_the_answer_wherever_it_sits()
+    {
+        const string Body = """{"id":"c","object":"chat.completion","model":"gpt-4o","choices":[{"index":1,"message":{"role":"assistant","content":"second"},"finish_reason":"length"},{"index":0,"message":{"role":"assistant","content":"first"},"finish_reason":"stop"}]}""";
+        using var document = System.Text.Json.JsonDocument.Parse(Body);
+
+        var completion = new OpenAiStreamParser().ParseWhole(document.RootElement, new ChatCompletionRequest(ProviderKind.OpenAi, new Uri("https://api.openai.com/v1"), "sk-test", "gpt-4o", null, [new ChatTurn("user", "Hi")], null, 16, null, null, TimeSpan.FromSeconds(5)), TimeSpan.FromMilliseconds(5)).Completion.ShouldNotBeNull();
+
+        completion.Content.ShouldBe("first");
+        completion.FinishReason.ShouldBe("stop");
     }
 
     [Fact]

@@ -89,12 +89,11 @@ internal sealed class OpenAiStreamParser : ChatStreamParser
             OutputTokens = usage.Count("completion_tokens") ?? OutputTokens;
         }
 
-        if (chunk.Array("choices") is not { } choices || choices.GetArrayLength() == 0)
+        if (chunk.Array("choices") is not { } choices || OpenAiChatClient.FirstChoice(choices) is not { } choice)
         {
             return StreamStep.Continue;
         }
 
-        var choice = choices[0];
         if (choice.String("finish_reason") is { } finishReason)
         {
             FinishReason = finishReason;
