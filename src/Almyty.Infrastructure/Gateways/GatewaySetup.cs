@@ -109,7 +109,10 @@ internal static class GatewaySetup
         },
     };
 
-    /// <summary>Worth another try: 408, a 429 whose wait is short, 5xx, a network error or an attempt timeout. Never an egress refusal.</summary>
+    /// <summary>
+    /// Worth another try: 408, a 429 whose wait is short, 5xx, a network error or an attempt timeout. Never an egress
+    /// refusal, nor a connect the call's own time budget cut short.
+    /// </summary>
     internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider timeProvider)
     {
         if (outcome.Result is { } response)
