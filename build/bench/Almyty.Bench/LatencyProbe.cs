@@ -25,6 +25,7 @@ internal static class LatencyProbe
         var count = args.Int("count", 1000);
         var warmup = args.Int("warmup", 200);
         var warmupTime = TimeSpan.FromSeconds(args.Int("warmup-seconds", 0));
+        var pause = TimeSpan.FromMilliseconds(args.Int("pause-ms", 0));
         var stream = args.Flag("stream");
         var target = ProbeTarget.From(args, prefix: string.Empty, stream);
         ProbeTarget? baseline = args.Optional("baseline-url") is null ? null : ProbeTarget.From(args, prefix: "baseline-", stream);
@@ -39,6 +40,7 @@ internal static class LatencyProbe
         {
             foreach (var t in targets)
             {
+                await PauseAsync(pause);
                 await SendAsync(client, t, buffer, measured: false);
             }
         }
@@ -48,6 +50,7 @@ internal static class LatencyProbe
         {
             foreach (var t in targets)
             {
+                await PauseAsync(pause);
                 await SendAsync(client, t, buffer, measured: true);
             }
         }
@@ -59,6 +62,8 @@ internal static class LatencyProbe
 
         return targets.All(t => t.Errors == 0) ? 0 : 1;
     }
+
+    private static Task PauseAsync(TimeSpan pause) => pause > TimeSpan.Zero ? Task.Delay(pause) : Task.CompletedTask;
 
     private static async Task SendAsync(HttpClient client, ProbeTarget target, byte[] buffer, bool measured)
     {

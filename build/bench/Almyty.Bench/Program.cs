@@ -15,7 +15,7 @@ static int Usage()
             completion, or with "stream":true a server-sent event stream of --chunks content deltas
             (the first at once, the next --chunk-delay-ms apart), a usage chunk and [DONE].
         Almyty.Bench latency --url URL --body JSON [--header "Name: value"]... [--count N] [--warmup N]
-                             [--warmup-seconds N] [--stream --first-marker TEXT --end-marker TEXT]
+                             [--warmup-seconds N] [--pause-ms N] [--stream --first-marker TEXT --end-marker TEXT]
                              [--baseline-url URL --baseline-body JSON [--baseline-header "Name: value"]...
                               [--baseline-first-marker TEXT --baseline-end-marker TEXT]]
             Sends the request, one after another on one connection: as a warm-up at least --warmup times
@@ -24,7 +24,9 @@ static int Usage()
             header-p50 header-p99 (milliseconds; "first" is the time until the body holds --first-marker,
             "header" the X-Almyty-Overhead-Ms values, "-" when absent). With a baseline, the baseline
             request and the request alternate (each on its own connection) and the baseline's line comes
-            first. "measuring" goes to standard error when the warm-up is over.
+            first. With --pause-ms, each request is sent that long after the answer before it, so that it
+            meets processes that have gone idle rather than threads still busy from the request before.
+            "measuring" goes to standard error when the warm-up is over.
         """);
     return 2;
 }
