@@ -17,7 +17,8 @@ internal static class EndpointConventions
             .ProducesError(StatusCodes.Status401Unauthorized)
             .ProducesError(StatusCodes.Status429TooManyRequests)
             .ProducesError(StatusCodes.Status403Forbidden)
-            .ProducesError(StatusCodes.Status500InternalServerError);
+            .ProducesError(StatusCodes.Status500InternalServerError)
+            .ProducesError(StatusCodes.Status503ServiceUnavailable);
         ((IEndpointConventionBuilder)group).Add(endpoint => endpoint.Metadata.Add(QueryParameterNames.Of(endpoint)));
         return group;
     }

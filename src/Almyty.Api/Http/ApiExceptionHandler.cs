@@ -1,17 +1,21 @@
 using System.Text.Json;
 using Almyty.Domain.Common;
+using Almyty.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Almyty.Api.Http;
 
 /// <summary>
 /// Turns what escapes the endpoints into the error envelope. Request faults (bad JSON, wrong media type, too large)
-/// are the client's 4xx; anything else is a 500 whose text never reaches the client.
+/// are the client's 4xx; a database that cannot serve now is a 503; anything else is a 500. No exception's text ever
+/// reaches the client.
 /// </summary>
 internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     /// <summary>Valid JSON that is not an object: an array, a string, a number, or <c>null</c> where a body is optional.</summary>
     internal const string BodyNotAnObject = "The request body must be a JSON object.";
+
+    internal const string DatabaseUnavailable = "The database cannot be reached at the moment. Try again shortly.";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -49,6 +53,8 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 return Validation("body", "A JSON request body is required.");
             case BadHttpRequestException bad when bad.StatusCode < 500:
                 return new ErrorEnvelope("The request is malformed.", ErrorCodes.Validation, StatusCodes.Status400BadRequest);
+            case var fault when DatabaseFaults.IsUnavailable(fault):
+                return new ErrorEnvelope(DatabaseUnavailable, ErrorCodes.ServiceUnavailable, StatusCodes.Status503ServiceUnavailable);
             default:
                 return new ErrorEnvelope("An unexpected error occurred. It has been logged.", ErrorCodes.Internal, StatusCodes.Status500InternalServerError);
         }
