@@ -63,11 +63,12 @@ internal sealed partial class ServerSentChatResult(ChatStreamResponse stream) : 
         }
         catch (Exception exception) when (httpContext.Response.HasStarted && !aborted.IsCancellationRequested)
         {
-            // Too late for a status code: the stream says it failed, and the log says why.
+            // Too late for a status code: the stream says it failed, with the code a plain call would answer, and the log says why.
             LogStreamFailed(httpContext.RequestServices.GetRequiredService<ILogger<ServerSentChatResult>>(), exception, httpContext.Request.Path);
+            var failure = ApiExceptionHandler.Classify(exception);
             var body = httpContext.Response.BodyWriter;
             await using var json = new Utf8JsonWriter(body);
-            WriteError(body, json, ErrorCodes.Internal, "An unexpected error occurred. It has been logged.");
+            WriteError(body, json, failure.Error, failure.Message);
             await body.FlushAsync(CancellationToken.None);
         }
         finally
