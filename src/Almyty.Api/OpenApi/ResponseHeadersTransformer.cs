@@ -8,8 +8,8 @@ namespace Almyty.Api.OpenApi;
 /// <summary>
 /// The headers every answer carries (docs/api.md): <c>X-Almyty-Overhead-Ms</c> on all of them, the organization's
 /// <c>X-RateLimit-*</c> on those of an operation that takes a token while the limit is on (not its 401, which is not
-/// counted, nor its 413, which a declared length too large gets before the token is read), and <c>Retry-After</c> on a
-/// 429.
+/// counted, nor its 413, which a declared length too large gets before the token is read), <c>Retry-After</c> on a 429,
+/// and on a 503 when the provider's wait is known.
 /// </summary>
 internal sealed class ResponseHeadersTransformer : IOpenApiOperationTransformer
 {
@@ -38,6 +38,12 @@ internal sealed class ResponseHeadersTransformer : IOpenApiOperationTransformer
             {
                 declared.Headers["Retry-After"] = Header(
                     "Whole seconds to wait: until the organization's window ends (RATE_LIMITED), or the provider's wait rounded up, 5 when it gave none (PROVIDER_RATE_LIMITED).",
+                    JsonSchemaType.Integer);
+            }
+            else if (status == "503")
+            {
+                declared.Headers["Retry-After"] = Header(
+                    "PROVIDER_UNAVAILABLE only, and only when known: the wait the provider sent with its 5xx, rounded up to whole seconds, or the time until its open circuit lets calls through again.",
                     JsonSchemaType.Integer);
             }
         }

@@ -29,7 +29,8 @@ public static class UpstreamErrors
             UpstreamFailureKind.Timeout => new Error(ProviderTimeout, "The provider did not answer in time: " + failure.Message, ErrorKind.Timeout),
             UpstreamFailureKind.EgressBlocked => new Error(ErrorCodes.EgressBlocked, failure.Message, ErrorKind.Validation) { Fields = [new FieldError("baseUrl", failure.Message)] },
             UpstreamFailureKind.InvalidResponse => Upstream(ProviderInvalidResponse, "The provider's answer could not be used: " + failure.Message),
-            _ => new Error(ProviderUnavailable, "The provider is unavailable: " + failure.Message, ErrorKind.Unavailable),
+            // A 5xx's own Retry-After, or the time until an open circuit lets calls through again; no hint otherwise.
+            _ => new Error(ProviderUnavailable, "The provider is unavailable: " + failure.Message, ErrorKind.Unavailable) { RetryAfter = failure.RetryAfter },
         };
     }
 

@@ -159,7 +159,7 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
                 404 => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
                 408 => Fail(UpstreamFailureKind.Timeout, message, status, null, elapsed, host),
                 429 => Fail(UpstreamFailureKind.RateLimited, message, status, RetryAfterOf(response, timeProvider), elapsed, host),
-                >= 500 => Fail(UpstreamFailureKind.ServerError, message, status, null, elapsed, host),
+                >= 500 => Fail(UpstreamFailureKind.ServerError, message, status, RetryAfterOf(response, timeProvider), elapsed, host),
                 >= 300 and < 400 => Fail(UpstreamFailureKind.InvalidResponse, SecretRedactor.Redact($"The provider answered with a redirect ({status}{LocationOf(response)}), which is not followed.", apiKey), status, null, elapsed, host),
                 _ when modelNotFound => Fail(UpstreamFailureKind.ModelNotFound, message, status, null, elapsed, host),
                 _ => Fail(UpstreamFailureKind.Rejected, message, status, null, elapsed, host),
@@ -212,8 +212,8 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
             Fail(UpstreamFailureKind.ConnectionFailed, $"The TLS handshake with {host} did not finish in time.", null, null, null, host, wentOut),
         OperationCanceledException or TimeoutRejectedException =>
             Fail(UpstreamFailureKind.Timeout, timedOut, null, null, null, host, wentOut),
-        BrokenCircuitException =>
-            Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, null, null, host, wentOut),
+        BrokenCircuitException broken =>
+            Fail(UpstreamFailureKind.CircuitOpen, $"Calls to {host} are paused after repeated failures (circuit open); try again shortly.", null, broken.RetryAfter, null, host, wentOut),
         HttpRequestException http when ExceptionChain.Find<EgressBlockedException>(http) is { } blocked =>
             Fail(UpstreamFailureKind.EgressBlocked, blocked.Message, null, null, null, host, wentOut),
         HttpRequestException http => Fail(UpstreamFailureKind.ConnectionFailed, DescribeConnectionFailure(http, host), null, null, null, host, wentOut),

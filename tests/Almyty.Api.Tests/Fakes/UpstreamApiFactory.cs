@@ -99,6 +99,8 @@ public sealed class CircuitBreakerApiFactory : UpstreamApiFactory
 {
     public const int MinimumThroughput = 4;
 
+    public const string BreakSeconds = "60";
+
     public CircuitBreakerApiFactory()
         : base(allowLoopback: true, upstreamCount: 2)
     {
@@ -106,7 +108,7 @@ public sealed class CircuitBreakerApiFactory : UpstreamApiFactory
         Settings["Gateways:CircuitMinimumThroughput"] = MinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Settings["Gateways:CircuitFailureRatio"] = "0.5";
         Settings["Gateways:CircuitSamplingSeconds"] = "60";
-        Settings["Gateways:CircuitBreakSeconds"] = "60";
+        Settings["Gateways:CircuitBreakSeconds"] = BreakSeconds;
     }
 }
 

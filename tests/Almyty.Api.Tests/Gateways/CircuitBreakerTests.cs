@@ -20,6 +20,18 @@ public sealed class CircuitBreakerTests(CircuitBreakerApiFactory factory) : ICla
         {
             using var response = await client.ChatAsync(deadProvider, $"Anyone there {i}?");
             await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+            if (i == 0)
+            {
+                response.Headers.RetryAfter.ShouldBeNull("a 5xx without a wait of its own gives no hint");
+            }
+        }
+
+        using (var paused = await client.ChatAsync(deadProvider, "Paused?"))
+        {
+            var body = await paused.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
+            body["message"]!.GetValue<string>().ShouldContain("circuit open");
+            paused.Headers.RetryAfter.ShouldNotBeNull("an open circuit says when calls go through again")
+                .Delta.ShouldNotBeNull().ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(int.Parse(CircuitBreakerApiFactory.BreakSeconds, System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         dead.Requests.Count.ShouldBeLessThan(3 * CircuitBreakerApiFactory.MinimumThroughput, "once the circuit is open, calls stop reaching the dead upstream");

@@ -53,6 +53,8 @@ public sealed class RetryAfterTests(UpstreamApiFactory factory) : IClassFixture<
         await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
         Stopwatch.GetElapsedTime(started).ShouldBeLessThan(AtOnce, "a wait beyond the cap is not sat out");
         scenario.Requests.Count.ShouldBe(1);
+        response.Headers.RetryAfter.ShouldNotBeNull("the provider's wait must be passed on with a 503 as with a 429")
+            .Delta.ShouldNotBeNull("our Retry-After is given in seconds").ShouldBeInRange(LongWait - TimeSpan.FromSeconds(10), LongWait + TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -69,6 +71,8 @@ public sealed class RetryAfterTests(UpstreamApiFactory factory) : IClassFixture<
         await response.ShouldFailWithAsync(HttpStatusCode.ServiceUnavailable, "PROVIDER_UNAVAILABLE");
         Stopwatch.GetElapsedTime(started).ShouldBeLessThan(AtOnce, "a wait beyond the cap is not sat out");
         scenario.Requests.Count.ShouldBe(1);
+        response.Headers.RetryAfter.ShouldNotBeNull("the provider's wait must be passed on with a 503 as with a 429")
+            .Delta.ShouldNotBeNull("our Retry-After is given in seconds").ShouldBeInRange(LongWait - TimeSpan.FromSeconds(10), LongWait + TimeSpan.FromSeconds(1));
     }
 
     [Fact]

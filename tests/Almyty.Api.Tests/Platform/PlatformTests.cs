@@ -206,7 +206,7 @@ public sealed class PlatformTests(ApiFactory factory) : IClassFixture<ApiFactory
                     var headers = response!["headers"].ShouldNotBeNull($"{method} {path} {status}").AsObject();
                     headers.ContainsKey("X-Almyty-Overhead-Ms").ShouldBeTrue($"{method} {path} {status}");
                     headers.ContainsKey("X-RateLimit-Remaining").ShouldBe(status is not ("401" or "413"), $"{method} {path} {status}");
-                    headers.ContainsKey("Retry-After").ShouldBe(status == "429", $"{method} {path} {status}");
+                    headers.ContainsKey("Retry-After").ShouldBe(status is "429" or "503", $"{method} {path} {status}");
                 }
             }
         }
