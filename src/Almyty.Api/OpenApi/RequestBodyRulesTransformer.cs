@@ -25,7 +25,7 @@ internal sealed class RequestBodyRulesTransformer : IOpenApiDocumentTransformer
             {
                 ["name"] = Rules(NotNull, Length(1, ProviderRules.NameMaxLength, "after trimming")),
                 ["provider"] = Rules(NotNull, OneOf(ProviderKinds.All)),
-                ["apiKey"] = Rules(NotNull, Length(1, ProviderRules.ApiKeyMaxLength, "no whitespace or control characters")),
+                ["apiKey"] = Rules(NotNull, Length(1, ProviderRules.ApiKeyMaxLength, "printable ASCII, no whitespace or control characters")),
                 ["model"] = Length(1, ProviderRules.ModelMaxLength),
                 ["baseUrl"] = Rules(Length(null, ProviderRules.BaseUrlMaxLength, "an absolute http or https URL"), Format("uri")),
             }),
@@ -35,7 +35,7 @@ internal sealed class RequestBodyRulesTransformer : IOpenApiDocumentTransformer
             {
                 ["name"] = Rules(NotNull, Length(1, ProviderRules.NameMaxLength, "after trimming")),
                 ["provider"] = Rules(NotNull, OneOf(ProviderKinds.All)),
-                ["apiKey"] = Rules(NotNull, Length(1, ProviderRules.ApiKeyMaxLength, "no whitespace or control characters")),
+                ["apiKey"] = Rules(NotNull, Length(1, ProviderRules.ApiKeyMaxLength, "printable ASCII, no whitespace or control characters")),
                 ["model"] = Rules(Nullable("null clears it"), Length(1, ProviderRules.ModelMaxLength)),
                 ["baseUrl"] = Rules(Nullable("null clears it"), Length(null, ProviderRules.BaseUrlMaxLength, "an absolute http or https URL"), Format("uri")),
                 ["status"] = Rules(NotNull, OneOf(ProviderStatuses.ClientSettable)),

@@ -23,7 +23,9 @@ public static class ProviderValidationRules
             .Must(key => key is null || Characters.CountIsBetween(key, 1, ProviderRules.ApiKeyMaxLength))
             .WithMessage($"'apiKey' must be 1 to {ProviderRules.ApiKeyMaxLength} characters.")
             .Must(key => key is null || !key.Any(c => char.IsWhiteSpace(c) || Characters.IsControl(c)))
-            .WithMessage("'apiKey' must not contain whitespace or control characters.");
+            .WithMessage("'apiKey' must not contain whitespace or control characters.")
+            .Must(key => key is null || key.Any(c => char.IsWhiteSpace(c) || Characters.IsControl(c)) || ProviderRules.IsSendableApiKey(key))
+            .WithMessage("'apiKey' must be printable ASCII: it is sent in an HTTP header, which cannot carry other characters.");
 
     public static IRuleBuilderOptions<T, string?> ValidModel<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(model => model is null || Characters.CountIsBetween(model, 1, ProviderRules.ModelMaxLength))

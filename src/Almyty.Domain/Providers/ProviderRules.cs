@@ -17,4 +17,14 @@ public static class ProviderRules
     public const int OrganizationIdMaxLength = 128;
     public const int LastErrorMaxLength = 500;
     public const decimal MaxCostPer1M = 1_000_000m;
+
+    /// <summary>
+    /// Whether a key can be sent at all: it travels in an HTTP header (<c>Authorization</c>, <c>x-api-key</c>), which
+    /// carries printable ASCII only. Every provider's keys are such.
+    /// </summary>
+    public static bool IsSendableApiKey(string apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(apiKey);
+        return apiKey.All(c => c is >= '!' and <= '~');
+    }
 }

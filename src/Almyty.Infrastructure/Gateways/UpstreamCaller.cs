@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Almyty.Application.Gateways;
 using Almyty.Domain.Common;
+using Almyty.Domain.Providers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -120,12 +121,18 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
+        var host = request.RequestUri?.Authority ?? "?";
+        if (!ProviderRules.IsSendableApiKey(apiKey))
+        {
+            // Stored before keys were checked for this. Not sent, so neither retried, nor counted, nor the host's fault.
+            return (null, Fail(UpstreamFailureKind.AuthFailed, UnsendableKeyMessage, null, null, TimeSpan.Zero, host, sent: false));
+        }
+
         var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(timeout);
         var started = timeProvider.GetTimestamp();
         UpstreamRetry.SetDeadline(request, started, timeout, timeProvider); // no retry is made whose wait outlasts the budget
         UpstreamAttempts.Start(request);
-        var host = request.RequestUri?.Authority ?? "?";
         HttpResponseMessage? response = null;
         try
         {
@@ -236,6 +243,9 @@ internal sealed partial class UpstreamCaller(IOptions<GatewayOptions> options, T
     }
 
     private TimeSpan Elapsed(long started) => timeProvider.GetElapsedTime(started);
+
+    internal const string UnsendableKeyMessage =
+        "The stored API key has characters an HTTP header cannot carry (only printable ASCII can), so it was not sent; set a new key.";
 
     internal const string UndecodableMessage = "The answer could not be decoded: its bytes do not match its Content-Encoding.";
 
