@@ -102,6 +102,12 @@ public sealed class ChatCallResolver(
             return ChatErrors.TemperatureOutOfRange(provider.Kind.MaxTemperature());
         }
 
+        var stop = command.Stop ?? configuration.Stop;
+        if (!provider.Kind.AcceptsStop(stop))
+        {
+            return ChatErrors.StopNotAccepted();
+        }
+
         var messages = new List<ChatTurn>(history.Count + 1);
         messages.AddRange(history);
         messages.Add(new ChatTurn(ChatRoles.User, command.Message!));
@@ -116,7 +122,7 @@ public sealed class ChatCallResolver(
             temperature,
             command.MaxTokens ?? configuration.MaxTokens ?? _options.DefaultMaxTokens,
             topP,
-            command.Stop ?? configuration.Stop,
+            stop,
             TimeSpan.FromSeconds(configuration.TimeoutSeconds ?? _options.DefaultTimeoutSeconds));
     }
 

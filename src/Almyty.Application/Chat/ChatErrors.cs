@@ -15,6 +15,9 @@ public static class ChatErrors
     public static Error TemperatureOutOfRange(double max) =>
         Error.Validation("temperature", $"'temperature' must be between 0 and {max:0.#} for this provider.");
 
+    public static Error StopNotAccepted() =>
+        Error.Validation("stop", "Each 'stop' string must hold a character other than whitespace for this provider (Anthropic refuses one of whitespace alone).");
+
     public static Error SessionBusy(Guid sessionId) =>
         Error.Conflict($"Session '{sessionId}' is receiving too many messages at once; the reply was not stored. Try again.");
 }

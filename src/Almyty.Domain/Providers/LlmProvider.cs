@@ -169,6 +169,11 @@ public sealed class LlmProvider
             return ProviderErrors.TemperatureOutOfRange(kind);
         }
 
+        if (!kind.AcceptsStop(configuration.Stop))
+        {
+            return ProviderErrors.StopNotAccepted(kind);
+        }
+
         return null;
     }
 }

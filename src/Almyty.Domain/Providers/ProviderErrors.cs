@@ -13,6 +13,9 @@ public static class ProviderErrors
     public static Error TemperatureOutOfRange(ProviderKind kind) =>
         Error.Validation("configuration.temperature", $"'temperature' must be between 0 and {kind.MaxTemperature():0.#} for {kind.ToWire()} providers.");
 
+    public static Error StopNotAccepted(ProviderKind kind) =>
+        Error.Validation("configuration.stop", $"Each 'stop' string must hold a character other than whitespace for {kind.ToWire()} providers.");
+
     public static Error VersionMismatch() => Error.PreconditionFailed("The provider has changed since it was read (If-Match does not match its ETag).");
 
     public static Error ModifiedConcurrently() => Error.Conflict("The provider was changed by another request at the same time; read it again and retry.");

@@ -55,4 +55,8 @@ public static class ProviderKinds
 
     public static double MaxTemperature(this ProviderKind kind) =>
         kind == ProviderKind.Anthropic ? ProviderRules.MaxAnthropicTemperature : ProviderRules.MaxTemperature;
+
+    /// <summary>Whether the provider takes these stop sequences: Anthropic refuses one of whitespace alone ("\n").</summary>
+    public static bool AcceptsStop(this ProviderKind kind, IReadOnlyList<string>? stop) =>
+        kind != ProviderKind.Anthropic || stop is null || stop.All(s => !string.IsNullOrWhiteSpace(s));
 }

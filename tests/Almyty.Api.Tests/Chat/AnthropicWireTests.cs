@@ -120,6 +120,39 @@ public sealed class AnthropicWireTests(UpstreamApiFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_whitespace_only_stop_is_a_400_on_stop_and_is_neither_sent_nor_counted()
+    {
+        var scenario = Upstream.NewScenario();
+        var client = factory.OwnerClient();
+        var provider = await client.AddProviderAsync(scenario, "anthropic");
+
+        using var response = await client.ChatAsync(provider, new JsonObject { ["message"] = "Count", ["stop"] = new JsonArray("END", "\n") });
+
+        var body = await response.ShouldFailWithAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        body["errors"]!.AsArray().ShouldHaveSingleItem()!["field"]!.GetValue<string>().ShouldBe("stop");
+        scenario.Requests.Count.ShouldBe(0);
+        (await client.GetProviderDataAsync(provider))["totalRequests"].AsCount().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_whitespace_only_stop_in_the_configuration_is_refused_when_the_provider_is_saved()
+    {
+        var scenario = Upstream.NewScenario();
+        var client = factory.OwnerClient();
+
+        using var response = await client.PostAsync(
+            "/llm-providers",
+            new StringContent(
+                new JsonObject { ["name"] = "Stops", ["provider"] = "anthropic", ["apiKey"] = scenario.ApiKey, ["configuration"] = new JsonObject { ["stop"] = new JsonArray(" ") } }.ToJsonString(),
+                System.Text.Encoding.UTF8,
+                "application/json"),
+            TestContext.Current.CancellationToken);
+
+        var body = await response.ShouldFailWithAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        body["errors"]!.AsArray().ShouldHaveSingleItem()!["field"]!.GetValue<string>().ShouldBe("configuration.stop");
+    }
+
+    [Fact]
     public async Task Max_tokens_comes_from_the_call_then_the_configuration()
     {
         var scenario = Upstream.NewScenario();

@@ -122,6 +122,30 @@ public sealed class LlmProviderCreateTests
         result.Error.Fields.ShouldHaveSingleItem().Field.ShouldBe("configuration.temperature");
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData(" ")]
+    [InlineData("\t\n")]
+    public void Create_AnthropicWithAWhitespaceOnlyStop_FailsNamingConfigurationStop(string stop)
+    {
+        var result = ProviderFixtures.TryCreate(ProviderKind.Anthropic, configuration: new ProviderConfiguration { Stop = ["END", stop] });
+
+        result.IsSuccess.ShouldBeFalse();
+        result.Error.Code.ShouldBe(ErrorCodes.Validation);
+        result.Error.Fields.ShouldHaveSingleItem().Field.ShouldBe("configuration.stop");
+        result.Error.Message.ShouldContain("anthropic");
+    }
+
+    [Theory]
+    [InlineData(ProviderKind.OpenAi)]
+    [InlineData(ProviderKind.Custom)]
+    public void Create_OtherKindsWithAWhitespaceOnlyStop_Succeed(ProviderKind kind)
+    {
+        var result = ProviderFixtures.TryCreate(kind, baseUrl: new Uri("https://llm.example.com/v1"), configuration: new ProviderConfiguration { Stop = ["\n"] });
+
+        result.IsSuccess.ShouldBeTrue(result.Error?.Message);
+    }
+
     [Fact]
     public void Create_AnthropicTemperatureError_StatesTheAnthropicLimit()
     {

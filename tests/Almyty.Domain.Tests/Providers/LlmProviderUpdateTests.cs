@@ -65,6 +65,19 @@ public sealed class LlmProviderUpdateTests
     }
 
     [Fact]
+    public void Update_SwitchingToAnthropicWhileAStopIsWhitespaceOnly_FailsAndChangesNothing()
+    {
+        var provider = ProviderFixtures.Create(ProviderKind.OpenAi, configuration: new ProviderConfiguration { Stop = ["\n"] });
+        var before = Snapshot(provider);
+
+        var result = provider.Update(new ProviderUpdate { Kind = ProviderKind.Anthropic }, Later);
+
+        result.IsSuccess.ShouldBeFalse();
+        result.Error.Fields.ShouldHaveSingleItem().Field.ShouldBe("configuration.stop");
+        Snapshot(provider).ShouldBe(before);
+    }
+
+    [Fact]
     public void Update_SwitchingToAnthropicTogetherWithATemperatureItAccepts_Succeeds()
     {
         var provider = ProviderFixtures.Create(ProviderKind.OpenAi, configuration: new ProviderConfiguration { Temperature = 1.5 });
