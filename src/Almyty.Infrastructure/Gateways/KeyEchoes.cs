@@ -6,8 +6,8 @@ namespace Almyty.Infrastructure.Gateways;
 
 /// <summary>
 /// Where a text holds a run of a key's characters long enough to be part of the secret: a provider may echo the key
-/// without its public prefix, cut short, or escaped for a URL or for JSON (each character either way), and a
-/// whole-key match finds none of those.
+/// without its public prefix, cut short, escaped for a URL or for JSON (each character either way), or base64-encoded
+/// (an <c>Authorization: Basic</c> header echoed back, say), and a whole-key match finds none of those.
 /// </summary>
 internal static class KeyEchoes
 {
@@ -25,9 +25,41 @@ internal static class KeyEchoes
 
         var minimum = Math.Min(MinimumRun, key.Length);
         var spans = new List<(int Start, int End)>();
-        CollectRuns(AsWritten(text), key, minimum, spans);
+        var written = AsWritten(text);
+        CollectRuns(written, key, minimum, spans);
         CollectRuns(Unescaped(text), key, minimum, spans);
+        foreach (var encoded in Base64Forms(apiKey))
+        {
+            CollectRuns(written, encoded.EnumerateRunes().Select(Rune.ToUpperInvariant).ToArray(), MinimumRun, spans);
+        }
+
         return Merge(spans);
+    }
+
+    /// <summary>
+    /// The characters that the key's UTF-8 bytes become in base64 (standard and URL-safe) wherever it starts in the
+    /// encoded data: for each of the three alignments, the characters that depend on the key's bytes alone.
+    /// </summary>
+    private static IEnumerable<string> Base64Forms(string apiKey)
+    {
+        var key = Encoding.UTF8.GetBytes(apiKey);
+        for (var offset = 0; offset < 3; offset++)
+        {
+            var bytes = new byte[offset + key.Length];
+            key.CopyTo(bytes, offset);
+            var encoded = Convert.ToBase64String(bytes);
+            // Leading characters that hold bits of the bytes before the key; trailing ones of the bytes after it.
+            var start = offset switch { 0 => 0, 1 => 2, _ => 3 };
+            var end = bytes.Length / 3 * 4;
+            if (end - start < MinimumRun)
+            {
+                continue;
+            }
+
+            var stable = encoded[start..end];
+            yield return stable;
+            yield return stable.Replace('+', '-').Replace('/', '_');
+        }
     }
 
     /// <summary>One character of the text as a provider wrote it, or as it stands for after unescaping.</summary>

@@ -76,6 +76,60 @@ public sealed class SecretRedactorTests
         message.ShouldBe(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, "[redacted]"));
     }
 
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("user:", "")]
+    [InlineData("x", "-tail")]
+    [InlineData("Bearer ", "\n")]
+    public void Redact_takes_out_the_key_base64_encoded_wherever_it_starts_in_the_encoded_bytes(string before, string after)
+    {
+        const string ProviderKey = "sk-proj-Ab+/=9xYz0123456789QWERTY";
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(before + ProviderKey + after));
+        var urlSafe = encoded.Replace('+', '-').Replace('/', '_').TrimEnd('=');
+
+        var message = SecretRedactor.Redact($"Invalid credentials {encoded} (or {urlSafe}).", ProviderKey);
+
+        message.ShouldStartWith("Invalid credentials ");
+        message.ShouldContain("[redacted]");
+        RecoverableKeyBytes(message, ProviderKey).ShouldBeLessThan(6, message);
+    }
+
+    /// <summary>The most consecutive bytes of the key that decoding any base64-looking run of the text, at any alignment, gives back.</summary>
+    private static int RecoverableKeyBytes(string text, string key)
+    {
+        var keyBytes = System.Text.Encoding.UTF8.GetBytes(key);
+        var most = 0;
+        foreach (System.Text.RegularExpressions.Match run in System.Text.RegularExpressions.Regex.Matches(text, "[A-Za-z0-9+/_-]{4,}"))
+        {
+            var standard = run.Value.Replace('-', '+').Replace('_', '/');
+            for (var skip = 0; skip < 4; skip++)
+            {
+                var usable = (standard.Length - skip) / 4 * 4;
+                if (usable < 4)
+                {
+                    continue;
+                }
+
+                var decoded = Convert.FromBase64String(standard.Substring(skip, usable));
+                for (var i = 0; i < decoded.Length; i++)
+                {
+                    for (var j = 0; j < keyBytes.Length; j++)
+                    {
+                        var length = 0;
+                        while (i + length < decoded.Length && j + length < keyBytes.Length && decoded[i + length] == keyBytes[j + length])
+                        {
+                            length++;
+                        }
+
+                        most = Math.Max(most, length);
+                    }
+                }
+            }
+        }
+
+        return most;
+    }
+
     [Fact]
     public void Redact_takes_out_the_key_without_its_public_prefix_next_to_the_whole_key()
     {
